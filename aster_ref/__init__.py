@@ -1,0 +1,1 @@
+"""Reference implementation of Aster's PTC bridge, SDK and runtime."""

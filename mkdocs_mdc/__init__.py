@@ -1,0 +1,1 @@
+"""MDC (Nuxt Content) to MkDocs Material converter."""
