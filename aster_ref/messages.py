@@ -1,0 +1,83 @@
+"""Every user-facing message, defined once.
+
+The docs quote five of these word for word (see ``QUOTED``); the doc-test harness
+reproduces each situation and checks the text. The SDK prelude runs in another
+interpreter, so ``aster_ref.sdk`` renders these constants into it instead of
+repeating the strings.
+"""
+
+# --- Quoted by the docs -------------------------------------------------------
+AIOHTTP_REQUIRED = "Error: aiohttp is required. Install it with: pip install aiohttp"
+# detail is str() of aiohttp's ClientConnectorError:
+# "Cannot connect to host localhost:8080 ssl:default [Connect call failed ('127.0.0.1', 8080)]"
+CONNECTION_ERROR = "Connection error: {detail}"
+EXECUTION_TIMEOUT = "execution timeout"
+TOOL_FAILED = "Tool {tool} failed: {error}"
+FILE_NOT_FOUND = "file not found: {path}"
+TOOL_NOT_ALLOWED = "Tool {tool} is not allowed in code_execution context"
+
+QUOTED: dict[str, str] = {
+    "AIOHTTP_REQUIRED": AIOHTTP_REQUIRED,
+    "CONNECTION_ERROR": CONNECTION_ERROR,
+    "EXECUTION_TIMEOUT": EXECUTION_TIMEOUT,
+    "TOOL_FAILED": TOOL_FAILED,
+    "TOOL_NOT_ALLOWED": TOOL_NOT_ALLOWED,
+}
+
+# --- Runtime ------------------------------------------------------------------
+PYTHON_TOO_OLD = (
+    "Error: Python 3.10+ is required to run PTC code, but {executable} is Python {version}. "
+    "Point the runtime at a newer interpreter (aster-ref run --python PATH)."
+)
+PYTHON_NOT_FOUND = "Error: Python interpreter not found: {python}"
+OUTPUT_TRUNCATED = "\n... [output truncated: more than {limit} bytes]"
+EXIT_STATUS = "exit status {code}"
+BAD_TOOL_NAME = "tool name {tool!r} is not a Python identifier, so code cannot call it"
+
+# --- Workspace and built-in tools ---------------------------------------------
+PATH_ESCAPES_ROOT = (
+    "path escapes workspace root: {path} (root: {root}); use a path inside the root"
+)
+IS_A_DIRECTORY = "is a directory, not a file: {path}"
+CANNOT_ACCESS = "cannot access {path}: {reason}"
+NOT_A_DIRECTORY = "not a directory: {path}"
+INVALID_REGEX = "invalid regular expression {pattern!r}: {error}"
+INVALID_GLOB = "invalid glob pattern {pattern!r}: {error}"
+COMMAND_TIMEOUT = "command timed out after {seconds:g} s: {command}"
+INVALID_INPUT = "invalid input for {tool}: {error}"
+
+# --- Registry and bridge ------------------------------------------------------
+UNKNOWN_TOOL = "unknown tool: {tool}"
+NO_HANDLER = "tool {tool} in {source} has no built-in handler (built-ins: {builtins})"
+
+# --- HTTP bridge server ---------------------------------------------------------
+LISTENING = "HTTP Bridge Server listening on {address}"
+CALLING_TOOL = "Calling tool {tool} with input {input}"
+LISTEN_FAILED = "Error: cannot listen on {address}: {reason}"
+BAD_JSON = "request body is not valid JSON: {error}"
+BODY_NOT_OBJECT = "request body must be a JSON object"
+MISSING_TOOL = (
+    'request body needs a "tool" field naming the tool to call (a non-empty string)'
+)
+INPUT_NOT_OBJECT = '"input" must be a JSON object, for example {"path": "test.txt"}'
+MISSING_SCHEMA_NAME = (
+    "query parameter 'name' is required, for example /tools/schema?name=Read"
+)
+BODY_TOO_LARGE = "request body is larger than the {limit} byte limit"
+METHOD_NOT_ALLOWED = "method {method} not allowed on {path}; use {allowed}"
+NOT_FOUND = (
+    "no endpoint {path}; endpoints: /health, /tools/list, /tools/schema, /tools/call"
+)
+HOST_NOT_ALLOWED = "Host header {host!r} is not allowed; use localhost or start the bridge with --host {host_name}"
+UNAUTHORIZED = (
+    "missing or wrong bearer token; send the header 'Authorization: Bearer <token>'"
+)
+
+# --- SDK ------------------------------------------------------------------------
+BRIDGE_HTTP_ERROR = "Bridge error: HTTP {status}: {error}"
+BRIDGE_TIMEOUT = "Bridge error: no answer within {seconds:g} s from {url}"
+
+# --- CLI ------------------------------------------------------------------------
+BAD_JSON_ARGUMENT = "Error: {what} is not valid JSON: {error}"
+JSON_ARGUMENT_NOT_OBJECT = "Error: {what} must be a JSON object"
+SCHEMAS_FILE_INVALID = "Error: cannot use schemas file {path}: {error}"

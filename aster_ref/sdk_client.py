@@ -1,0 +1,207 @@
+"""The PTC SDK: the AsterBridge client and the runner for user code.
+
+This module is also the text of the prelude that PythonRuntime puts in front of
+user code (see ``aster_ref.sdk``), so it imports nothing from aster_ref but the
+message constants, which the prelude renders inline. Keep it stdlib + aiohttp.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import builtins
+import inspect
+import linecache
+import os
+import sys
+import traceback
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from aster_ref.messages import (
+    BRIDGE_HTTP_ERROR,
+    BRIDGE_TIMEOUT,
+    CONNECTION_ERROR,
+    TOOL_FAILED,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+URL_ENV = "ASTER_BRIDGE_URL"
+TOKEN_ENV = "ASTER_BRIDGE_TOKEN"
+DEFAULT_BRIDGE_URL = "http://localhost:8080"
+DEFAULT_CALL_TIMEOUT = 60.0
+DEFAULT_RETRIES = 3
+# Seconds before the first retry; doubles each time (0.1, 0.2, 0.4).
+DEFAULT_BACKOFF = 0.1
+PTC_FILENAME = "<ptc>"
+
+
+class ToolError(Exception):
+    """A tool failed or the bridge refused the call; the message says which and why."""
+
+
+class BridgeError(Exception):
+    """The bridge answered something other than a tool result, or not in time."""
+
+
+class BridgeConnectionError(BridgeError, ConnectionError):
+    """The bridge could not be reached, even after retrying."""
+
+
+class AsterBridge:
+    """Async client of the HTTP bridge. One aiohttp session is reused for every call.
+
+    Network errors are retried with exponential backoff; tool errors never are.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        *,
+        timeout: float = DEFAULT_CALL_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        backoff: float = DEFAULT_BACKOFF,
+    ) -> None:
+        self.url = (url or os.environ.get(URL_ENV) or DEFAULT_BRIDGE_URL).rstrip("/")
+        self.token = token if token is not None else os.environ.get(TOKEN_ENV) or None
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+            self._session = aiohttp.ClientSession(
+                headers=headers, timeout=aiohttp.ClientTimeout(total=self.timeout)
+            )
+        return self._session
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+        """(status, decoded JSON or None). Retries connection errors only."""
+        for attempt in range(self.retries + 1):
+            try:
+                async with self._get_session().request(
+                    method, self.url + path, **kwargs
+                ) as response:
+                    try:
+                        data = await response.json(content_type=None)
+                    except ValueError:
+                        data = None
+                    return response.status, data
+            except aiohttp.ClientConnectionError as exc:
+                if attempt == self.retries:
+                    raise BridgeConnectionError(
+                        CONNECTION_ERROR.format(detail=exc)
+                    ) from None
+                await asyncio.sleep(self.backoff * 2**attempt)
+            except asyncio.TimeoutError:
+                raise BridgeError(
+                    BRIDGE_TIMEOUT.format(seconds=self.timeout, url=self.url + path)
+                ) from None
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    @staticmethod
+    def _http_error(status: int, data: Any) -> BridgeError:
+        error = data.get("error") if isinstance(data, dict) else None
+        return BridgeError(BRIDGE_HTTP_ERROR.format(status=status, error=error or data))
+
+    async def call(self, tool: str, input: dict[str, Any] | None = None) -> Any:
+        """Call ``tool`` and return its result; raise ToolError if it fails or is refused."""
+        status, data = await self._request(
+            "POST", "/tools/call", json={"tool": tool, "input": input or {}}
+        )
+        if not isinstance(data, dict) or "success" not in data:
+            raise self._http_error(status, data)
+        if data["success"]:
+            return data.get("result")
+        if status == 200:
+            raise ToolError(TOOL_FAILED.format(tool=tool, error=data.get("error", "")))
+        # 403 (not allowed from code) and 404 (unknown tool): the bridge's sentence, as is.
+        raise ToolError(data.get("error", ""))
+
+    async def list_tools(self) -> list[str]:
+        status, data = await self._request("GET", "/tools/list")
+        if status != 200 or not isinstance(data, dict):
+            raise self._http_error(status, data)
+        return list(data["tools"])
+
+    async def schema(self, name: str) -> dict[str, Any]:
+        status, data = await self._request(
+            "GET", "/tools/schema", params={"name": name}
+        )
+        if status != 200 or not isinstance(data, dict):
+            raise self._http_error(status, data)
+        return data
+
+    async def health(self) -> dict[str, Any]:
+        status, data = await self._request("GET", "/health")
+        if status != 200 or not isinstance(data, dict):
+            raise self._http_error(status, data)
+        return data
+
+
+def make_tool(bridge: AsterBridge, name: str) -> Any:
+    async def tool(**kwargs: Any) -> Any:
+        return await bridge.call(name, kwargs)
+
+    tool.__name__ = tool.__qualname__ = name
+    tool.__doc__ = f"Call the bridge tool {name} (keyword arguments are its input)."
+    return tool
+
+
+async def run_ptc(
+    code: str, tools: Iterable[str], input_data: Any, bridge: AsterBridge
+) -> None:
+    """Run user code with top-level await in a fresh module namespace holding the tools and ``input_data``."""
+    namespace: dict[str, Any] = {
+        "__name__": "__main__",
+        "__builtins__": builtins,
+        "input_data": input_data,
+        "ToolError": ToolError,
+    }
+    namespace.update({name: make_tool(bridge, name) for name in tools})
+    # Register the source so tracebacks show the user's lines.
+    linecache.cache[PTC_FILENAME] = (
+        len(code),
+        None,
+        code.splitlines(keepends=True),
+        PTC_FILENAME,
+    )
+    compiled = compile(code, PTC_FILENAME, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    async with bridge:
+        result = eval(compiled, namespace)
+        if inspect.iscoroutine(result):
+            await result
+
+
+def print_user_traceback(exc: BaseException) -> None:
+    """Print the traceback from the user's first frame on, leaving out the runner's frames."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != PTC_FILENAME:
+        tb = tb.tb_next
+    traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
+
+
+def main(code: str, tools: Iterable[str], input_data: Any) -> None:
+    try:
+        asyncio.run(run_ptc(code, tools, input_data, AsterBridge()))
+    except Exception as exc:  # noqa: BLE001 - any uncaught error of user code ends the run
+        print_user_traceback(exc)
+        sys.exit(1)

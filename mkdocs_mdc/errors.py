@@ -1,0 +1,55 @@
+"""The converter's error type and every message a user can see, defined once."""
+
+from __future__ import annotations
+
+
+class MdcError(Exception):
+    """Malformed MDC source; ``str()`` is ``FILE:LINE: message`` so editors can jump to it."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(path, line, message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+# Structure
+UNCLOSED_BLOCK = "unclosed block '{opener}': add a line '{closer}' where it ends"
+STRAY_CLOSER = "stray closer '{closer}': no block is open"
+MISMATCHED_CLOSER = (
+    "closer '{closer}' does not match the innermost open block '{opener}' from line {line}, "
+    "which closes with '{expected}'"
+)
+MALFORMED_BLOCK_LINE = "malformed block line '{text}': expected '::name', '::name{{props}}' or a closer '::'"
+UNCLOSED_FENCE = "unclosed code fence '{fence}'"
+UNCLOSED_COMMENT = "unclosed HTML comment: add '-->'"
+UNCLOSED_YAML_PROPS = "unclosed YAML props block of '{name}': add a line '---'"
+
+# Components, props and slots
+UNKNOWN_COMPONENT = "unknown component '{name}' (known: {known})"
+UNKNOWN_PROP = "component '{name}' has no prop '{prop}' (props: {known})"
+UNKNOWN_SLOT = "component '{name}' has no slot '#{slot}' (slots: {known})"
+BAD_PROP_VALUE = "prop '{prop}' of '{name}' must be one of {choices}, not {value!r}"
+UNPARSABLE_PROPS = "unparsable props '{text}': {reason}"
+UNPARSABLE_YAML_PROPS = "unparsable YAML props of '{name}': {reason}"
+YAML_PROPS_NOT_MAPPING = (
+    "YAML props of '{name}' must be a mapping of prop names to values"
+)
+CONTENT_NOT_ALLOWED = "'{parent}' may only contain {allowed}; found {found}"
+SLOT_NOT_INLINE = "slot '#{slot}' of '{name}' must be plain text, found {found}"
+TAB_WITHOUT_TITLE = (
+    "code fence in a code-group needs a ' [label]' or a language to title its tab"
+)
+
+# Warnings (the page still builds, with a neutral icon; `mkdocs build --strict` fails)
+ICON_NOT_FOUND = "icon '{icon}' not found; using '{fallback}'"
+UNKNOWN_COMPONENT_KEPT = (
+    "unknown component '{name}' kept as plain content (strict_unknown is off)"
+)
+
+# Site configuration
+FALLBACK_ICON_NOT_FOUND = "fallback_icon '{icon}' is not a known icon"
+MISSING_EXTENSIONS = "the mdc plugin needs these markdown_extensions in mkdocs.yml: {missing}. Add:\n{snippet}"

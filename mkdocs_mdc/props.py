@@ -1,0 +1,68 @@
+"""Parse an MDC attribute list: `{type="error" icon=i-lucide-x :open='true' #id .class flag}`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+_ATTRIBUTE = re.compile(
+    r"""
+    (?P<bind>:)?(?P<key>[A-Za-z_][\w.-]*)
+        (?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=}{]+)))?
+    | \#(?P<id>[\w-]+)
+    | \.(?P<cls>[\w-]+)
+    """,
+    re.VERBOSE,
+)
+
+
+class PropsSyntaxError(ValueError):
+    """The attribute list cannot be read; the message says where."""
+
+
+def parse_props(text: str) -> dict[str, Any]:
+    """Parse `{...}` (braces included) into a dict; `:key` values are read as JSON/YAML."""
+    if not (text.startswith("{") and text.endswith("}")):
+        raise PropsSyntaxError("props must be wrapped in { }")
+    body = text[1:-1]
+    props: dict[str, Any] = {}
+    pos = 0
+    while True:
+        stripped = len(body) - len(body[pos:].lstrip())
+        if stripped == len(body):
+            return props
+        if stripped == pos and pos > 0:
+            hint = " (unclosed quote?)" if body[pos] in "=\"'" else ""
+            raise PropsSyntaxError(f"expected a space before {body[pos:]!r}{hint}")
+        match = _ATTRIBUTE.match(body, stripped)
+        if match is None:
+            raise PropsSyntaxError(f"cannot read {body[stripped:]!r}")
+        _store(props, match)
+        pos = match.end()
+
+
+def _store(props: dict[str, Any], match: re.Match[str]) -> None:
+    if match["id"] is not None:
+        props["id"] = match["id"]
+        return
+    if match["cls"] is not None:
+        props["class"] = (
+            f"{props['class']} {match['cls']}" if "class" in props else match["cls"]
+        )
+        return
+    raw = next(
+        (v for v in (match["dq"], match["sq"], match["bare"]) if v is not None), None
+    )
+    if raw is None:
+        props[match["key"]] = True
+    elif match["bind"]:
+        try:
+            props[match["key"]] = yaml.safe_load(raw)
+        except yaml.YAMLError as error:
+            raise PropsSyntaxError(
+                f"value of ':{match['key']}' is not JSON: {raw!r}"
+            ) from error
+    else:
+        props[match["key"]] = raw

@@ -1,0 +1,323 @@
+"""Render a parsed MDC tree as Material for MkDocs Markdown.
+
+Blocks become indentation-based constructs (`!!!` admonitions, `???` details, `===` content tabs) or
+md_in_html divs (grid cards, steps), so the output reads like hand-written Material Markdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from mkdocs_mdc import errors
+from mkdocs_mdc.components import ADMONITION_TYPE
+from mkdocs_mdc.icons import IconResolver
+from mkdocs_mdc.inline import Badge
+from mkdocs_mdc.parser import Block, Fence, Node, Raw, Text, dedent
+
+log = logging.getLogger("mkdocs.plugins.mdc")
+
+_TAB = "    "
+# Nuxt UI's fixed admonition components -> their Material type.
+_FIXED_TYPE = {
+    "note": "note",
+    "tip": "tip",
+    "warning": "warning",
+    "caution": ADMONITION_TYPE["caution"],
+}
+
+
+class _Lines:
+    """Collects output lines, keeping blank lines around rendered blocks so Markdown sees them as blocks."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.after_block = False
+        self.after_tabs = False
+
+    def blank_line(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def text(self, lines: Iterable[str], *, blank: bool = False) -> None:
+        if blank:
+            if not (self.after_block and self.lines and self.lines[-1] == ""):
+                self.lines.append("")
+            return
+        if self.after_block:
+            self.blank_line()
+        self.after_block = self.after_tabs = False
+        self.lines.extend(lines)
+
+    def block(self, lines: list[str], *, tabs: bool = False) -> None:
+        if tabs and self.after_tabs:
+            # Adjacent tab sets would merge into one; `===!` starts a new set.
+            lines = [lines[0].replace("=== ", "===! ", 1), *lines[1:]]
+        self.blank_line()
+        self.lines.extend(lines)
+        self.lines.append("")
+        self.after_block, self.after_tabs = True, tabs
+
+
+class Renderer:
+    """Turns the nodes of one page into Material Markdown; warnings name the page and line."""
+
+    def __init__(self, path: str, icons: IconResolver) -> None:
+        self.path = path
+        self.icons = icons
+        self.renderers: dict[str, Callable[[Block], list[str]]] = {
+            "alert": lambda b: self.admonition(
+                b, ADMONITION_TYPE[b.props.get("type", "info")]
+            ),
+            "callout": lambda b: self.admonition(
+                b, ADMONITION_TYPE[b.props.get("color", "note")]
+            ),
+            **{
+                name: (lambda b, kind=kind: self.admonition(b, kind))
+                for name, kind in _FIXED_TYPE.items()
+            },
+            "list": self.list,
+            "code-group": self.code_group,
+            "tabs": self.tabs,
+            "tabs-item": lambda b: self.tab_set([self.tab_item(b)]),
+            "accordion": self.accordion,
+            "accordion-item": lambda b: self.accordion_item(b, is_open=False),
+            "card-group": lambda b: self.grid(
+                [self.card(card) for card in _blocks(b.body)]
+            ),
+            "card": lambda b: self.grid([self.card(b)]),
+            "steps": self.steps,
+            "badge": lambda b: [self.badge(b.props, self.inline_text(b.body))],
+        }
+
+    def render(self, nodes: list[Node]) -> str:
+        lines = self.nodes(nodes, "")
+        while lines and lines[-1] == "":
+            lines.pop()
+        return "\n".join(lines) + "\n" if lines else ""
+
+    def nodes(self, nodes: list[Node], base: str) -> list[str]:
+        """Render `nodes` relative to `base`, the indentation of the block that contains them."""
+        out = _Lines()
+        for node in nodes:
+            if isinstance(node, Text):
+                out.text([dedent(self.inline(node), len(base))], blank=node.blank)
+            elif isinstance(node, Raw):
+                out.text(dedent(line, len(base)) for line in node.lines)
+            elif isinstance(node, Fence):
+                out.text(self.fence(node, base, title=node.label))
+            else:
+                lines = _indent(self.block(node), dedent(node.indent, len(base)))
+                out.block(lines, tabs=node.name in ("code-group", "tabs", "tabs-item"))
+        return out.lines
+
+    def block(self, block: Block) -> list[str]:
+        render = self.renderers.get(block.name)
+        if render is None:
+            log.warning(
+                "%s:%d: %s",
+                self.path,
+                block.line,
+                errors.UNKNOWN_COMPONENT_KEPT.format(name=block.name),
+            )
+            return self.nodes(
+                [node for section in block.sections for node in section.nodes],
+                block.indent,
+            )
+        return render(block)
+
+    def body(self, block: Block) -> list[str]:
+        return _trim(self.nodes(block.body, block.indent))
+
+    # Inline content
+
+    def inline(self, text: Text) -> str:
+        return "".join(
+            self.badge(part.props, part.text) if isinstance(part, Badge) else part
+            for part in text.segments
+        )
+
+    def inline_text(self, nodes: list[Node]) -> str:
+        return " ".join(
+            self.inline(node).strip()
+            for node in nodes
+            if isinstance(node, Text) and not node.blank
+        )
+
+    def badge(self, props: dict[str, Any], text: str) -> str:
+        color = ADMONITION_TYPE[props.get("color", props.get("type", "primary"))]
+        label = text or str(props.get("label", ""))
+        return f'<span class="mdc-badge mdc-badge--{color}">{label}</span>'
+
+    def icon(self, name: str, line: int) -> str:
+        shortcode = self.icons.shortcode(name)
+        if shortcode is None:
+            message = errors.ICON_NOT_FOUND.format(
+                icon=name, fallback=self.icons.fallback
+            )
+            log.warning("%s:%d: %s", self.path, line, message)
+            shortcode = self.icons.shortcode(self.icons.fallback) or ""
+        return shortcode
+
+    def title(self, block: Block, *keys: str) -> str | None:
+        slot = block.slot("title")
+        if slot is not None:
+            return self.inline_text(slot)
+        return next((str(block.props[key]) for key in keys if key in block.props), None)
+
+    def titled(self, block: Block, title: str | None) -> str | None:
+        """`title` with the block's icon in front, or None when there is neither."""
+        icon = (
+            self.icon(block.props["icon"], block.line)
+            if "icon" in block.props
+            else None
+        )
+        return " ".join(part for part in (icon, title) if part) or None
+
+    # Code
+
+    def fence(self, fence: Fence, base: str, *, title: str | None) -> list[str]:
+        indent = dedent(fence.indent, len(base))
+        info = " ".join(
+            part
+            for part in (fence.lang, f'title="{title}"' if title else "", fence.meta)
+            if part
+        )
+        return [
+            f"{indent}{fence.marker}{info}",
+            *(f"{indent}{line}" if line else "" for line in fence.code.splitlines()),
+            f"{indent}{fence.marker}",
+        ]
+
+    def code_group(self, block: Block) -> list[str]:
+        tabs: list[tuple[str, list[str]]] = []
+        comments: list[str] = []
+        for node in block.body:
+            if isinstance(node, Raw):
+                # A doctest directive above a fence must stay inside that fence's tab.
+                comments.extend(dedent(line, len(block.indent)) for line in node.lines)
+            elif isinstance(node, Fence):
+                tabs.append(
+                    (
+                        node.label or node.lang,
+                        [*comments, *self.fence(node, block.indent, title=None)],
+                    )
+                )
+                comments = []
+        lines = self.tab_set(tabs)
+        return [*lines, "", *comments] if comments else lines
+
+    def tabs(self, block: Block) -> list[str]:
+        return self.tab_set([self.tab_item(item) for item in _blocks(block.body)])
+
+    def tab_item(self, block: Block) -> tuple[str, list[str]]:
+        return self.titled(block, self.title(block, "label")) or "Tab", self.body(block)
+
+    @staticmethod
+    def tab_set(tabs: list[tuple[str, list[str]]]) -> list[str]:
+        lines: list[str] = []
+        for title, body in tabs:
+            lines.extend([f'=== "{title}"', "", *_indent(body, _TAB), ""])
+        return lines[:-1]
+
+    # Admonitions and details
+
+    def admonition(self, block: Block, kind: str, *, marker: str = "!!!") -> list[str]:
+        title = self.title(block, "title")
+        if "icon" in block.props:
+            # Material shows a title bar only with a title, so the icon comes with the type's default one.
+            title = self.titled(block, title or kind.capitalize())
+        header = f'{marker} {kind} "{title}"' if title else f"{marker} {kind}"
+        body = self.body(block)
+        if "to" in block.props:
+            body = [
+                *body,
+                "",
+                _link(block.props["to"], block.props["to"], block.props.get("target")),
+            ]
+        return [header, *_indent(_trim(body), _TAB)]
+
+    def list(self, block: Block) -> list[str]:
+        kind = ADMONITION_TYPE[block.props.get("type", "primary")]
+        return [f'!!! {kind} ""', *_indent(self.body(block), _TAB)]
+
+    def accordion(self, block: Block) -> list[str]:
+        opened = block.props.get("defaultValue", [])
+        opened = {
+            str(value) for value in (opened if isinstance(opened, list) else [opened])
+        }
+        lines: list[str] = []
+        for index, item in enumerate(_blocks(block.body)):
+            lines.extend([*self.accordion_item(item, is_open=str(index) in opened), ""])
+        return lines[:-1]
+
+    def accordion_item(self, block: Block, *, is_open: bool) -> list[str]:
+        title = self.titled(block, self.title(block, "label")) or "Details"
+        body = self.body(block)
+        if "description" in block.props:
+            body = [str(block.props["description"]), *([""] + body if body else [])]
+        return [f'???{"+" if is_open else ""} note "{title}"', *_indent(body, _TAB)]
+
+    # Cards and steps
+
+    def card(self, block: Block) -> list[str]:
+        title = self.title(block, "title")
+        if title and "to" in block.props:
+            title = _link(f"**{title}**", block.props["to"], block.props.get("target"))
+        elif title:
+            title = f"**{title}**"
+        icon = (
+            f"{self.icon(block.props['icon'], block.line)}{{ .lg .middle }}"
+            if "icon" in block.props
+            else None
+        )
+        header = " ".join(part for part in (icon, title) if part)
+        body = self.body(block)
+        description = block.slot("description")
+        if description is not None:
+            body = _trim([*body, "", *self.nodes(description, block.indent)])
+        item = (
+            [header, "", "---", "", *body]
+            if header and body
+            else [header]
+            if header
+            else body
+        )
+        return [f"-   {item[0]}" if item else "-", *_indent(item[1:], _TAB)]
+
+    @staticmethod
+    def grid(cards: list[list[str]]) -> list[str]:
+        items = [line for card in cards for line in [*card, ""]]
+        return ['<div class="grid cards" markdown>', "", *items, "</div>"]
+
+    def steps(self, block: Block) -> list[str]:
+        level = block.props.get("level", "3")
+        return [
+            f'<div class="mdc-steps mdc-steps--h{level}" markdown>',
+            "",
+            *self.body(block),
+            "",
+            "</div>",
+        ]
+
+
+def _blocks(nodes: list[Node]) -> list[Block]:
+    return [node for node in nodes if isinstance(node, Block)]
+
+
+def _link(text: str, to: Any, target: Any) -> str:
+    return f"[{text}]({to})" + (f"{{ target={target} }}" if target else "")
+
+
+def _indent(lines: Iterable[str], prefix: str) -> list[str]:
+    return [f"{prefix}{line}" if line else "" for line in lines]
+
+
+def _trim(lines: list[str]) -> list[str]:
+    """Drop leading and trailing blank lines."""
+    start = next((i for i, line in enumerate(lines) if line), len(lines))
+    end = len(lines)
+    while end > start and not lines[end - 1]:
+        end -= 1
+    return lines[start:end]

@@ -1,0 +1,401 @@
+"""The aster-ref command line, through real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from aster_ref import messages
+
+CLI = [sys.executable, "-m", "aster_ref"]
+LISTENING = re.compile(
+    re.escape(messages.LISTENING.format(address="127.0.0.1:")) + r"(\d+)"
+)
+
+
+def aster_ref(
+    *args: str, input: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args],
+        check=False,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+    )
+
+
+class Bridge:
+    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+        self.process = process
+        self.port = port
+        self.url = f"http://localhost:{port}"
+
+    def stop(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGINT)
+        _, stderr = self.process.communicate(timeout=10)
+        return self.process.returncode, stderr
+
+
+def start_bridge(*args: str) -> Bridge:
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = LISTENING.fullmatch(line.strip())
+    if match is None:
+        process.kill()
+        pytest.fail(f"no listening line: {line!r} {process.communicate()}")
+    return Bridge(process, int(match.group(1)))
+
+
+@pytest.fixture
+def bridge(workspace: Path) -> Iterator[Bridge]:
+    running = start_bridge("--root", str(workspace))
+    yield running
+    if running.process.poll() is None:
+        running.stop()
+
+
+def write(tmp_path: Path, code: str) -> str:
+    path = tmp_path / "snippet.py"
+    path.write_text(code)
+    return str(path)
+
+
+def test_serve_prints_listening_serves_logs_and_stops_on_ctrl_c(bridge: Bridge) -> None:
+    with socket.create_connection(("127.0.0.1", bridge.port)):
+        pass
+    result = aster_ref(
+        "call", "Read", '{"path": "x"}'
+    )  # unrelated in-process call, bridge keeps running
+    assert result.returncode == 1
+    run = aster_ref(
+        "run",
+        "--bridge-url",
+        bridge.url,
+        "-",
+        input='print(await Read(path="test.txt"), end="")',
+    )
+    assert (run.returncode, run.stdout) == (0, "hello\n")
+    code, stderr = bridge.stop()
+    assert code == 0
+    assert (
+        messages.CALLING_TOOL.format(tool="Read", input="map[path:test.txt]") in stderr
+    )
+
+
+def test_serve_on_a_busy_port_fails_clearly(workspace: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = aster_ref("serve", "--port", str(port), "--root", str(workspace))
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        messages.LISTEN_FAILED.format(address=f"127.0.0.1:{port}", reason="")
+    )
+
+
+def test_serve_with_a_bad_flag_exits_2() -> None:
+    result = aster_ref("serve", "--port", "eighty")
+    assert result.returncode == 2
+    assert "invalid int value: 'eighty'" in result.stderr
+
+
+def test_serve_allow_opens_bash_to_code(workspace: Path, tmp_path: Path) -> None:
+    running = start_bridge("--root", str(workspace), "--allow", "Bash")
+    try:
+        code = 'r = await Bash(command="echo hi")\nprint(r["stdout"], end="")'
+        result = aster_ref("run", "--bridge-url", running.url, write(tmp_path, code))
+        assert (result.returncode, result.stdout) == (0, "hi\n")
+    finally:
+        running.stop()
+
+
+def test_serve_schemas_file_overrides_metadata(workspace: Path, tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas.json"
+    schemas.write_text(
+        json.dumps(
+            [{"name": "Read", "description": "d", "allowed_callers": ["direct"]}]
+        )
+    )
+    running = start_bridge("--root", str(workspace), "--schemas", str(schemas))
+    try:
+        result = aster_ref(
+            "run",
+            "--bridge-url",
+            running.url,
+            "--tools",
+            "Read",
+            "-",
+            input='await Read(path="test.txt")',
+        )
+        assert result.returncode == 1
+        assert result.stderr.endswith(
+            "ToolError: Tool Read is not allowed in code_execution context\n"
+        )
+    finally:
+        running.stop()
+
+
+def test_serve_schemas_naming_a_tool_without_handler_exits_2(
+    workspace: Path, tmp_path: Path
+) -> None:
+    schemas = tmp_path / "schemas.json"
+    schemas.write_text(json.dumps([{"name": "Deploy", "allowed_callers": ["direct"]}]))
+    result = aster_ref(
+        "serve", "--port", "0", "--root", str(workspace), "--schemas", str(schemas)
+    )
+    assert result.returncode == 2
+    builtins = "Bash, Glob, Grep, Read, Write"
+    assert (
+        result.stderr
+        == messages.NO_HANDLER.format(tool="Deploy", source=schemas, builtins=builtins)
+        + "\n"
+    )
+
+
+def test_serve_with_an_unreadable_schemas_file_exits_2(
+    workspace: Path, tmp_path: Path
+) -> None:
+    schemas = tmp_path / "schemas.json"
+    schemas.write_text("{")
+    result = aster_ref(
+        "serve", "--port", "0", "--root", str(workspace), "--schemas", str(schemas)
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        messages.SCHEMAS_FILE_INVALID.format(path=schemas, error="")
+    )
+
+
+def test_run_failure_prints_the_traceback_and_exits_1(bridge: Bridge) -> None:
+    result = aster_ref(
+        "run",
+        "--bridge-url",
+        bridge.url,
+        "-",
+        input='print("before")\nawait Read(path="x.txt")',
+    )
+    assert result.returncode == 1
+    assert result.stdout == "before\n"
+    assert result.stderr.endswith(
+        "ToolError: Tool Read failed: file not found: x.txt\n"
+    )
+
+
+def test_run_json_prints_the_execution_result(bridge: Bridge) -> None:
+    result = aster_ref(
+        "run",
+        "--json",
+        "--bridge-url",
+        bridge.url,
+        "--input",
+        '{"n": 2}',
+        "-",
+        input="print(input_data['n'] * 21)",
+    )
+    assert result.returncode == 0
+    body = json.loads(result.stdout)
+    assert set(body) == {
+        "success",
+        "output",
+        "stdout",
+        "stderr",
+        "error",
+        "exit_code",
+        "duration",
+    }
+    assert (body["success"], body["output"], body["stdout"], body["exit_code"]) == (
+        True,
+        42,
+        "42\n",
+        0,
+    )
+    assert isinstance(body["duration"], float)
+
+
+def test_run_timeout_prints_execution_timeout(tmp_path: Path) -> None:
+    result = aster_ref(
+        "run", "--timeout", "0.5", write(tmp_path, "import time\ntime.sleep(10)")
+    )
+    assert result.returncode == 1
+    assert result.stderr == messages.EXECUTION_TIMEOUT + "\n"
+
+
+def test_run_without_a_bridge_prints_the_connection_error(
+    unused_tcp_port: int, tmp_path: Path
+) -> None:
+    result = aster_ref(
+        "run",
+        "--bridge-url",
+        f"http://localhost:{unused_tcp_port}",
+        write(tmp_path, 'await Read(path="a")'),
+    )
+    assert result.returncode == 1
+    quoted = messages.CONNECTION_ERROR.format(
+        detail=f"Cannot connect to host localhost:{unused_tcp_port} "
+    )
+    assert quoted in result.stderr.splitlines()[-1]
+
+
+def test_run_with_python_lacking_aiohttp(
+    python_without_aiohttp: Path, tmp_path: Path
+) -> None:
+    result = aster_ref(
+        "run", "--python", str(python_without_aiohttp), write(tmp_path, "print(1)")
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        messages.AIOHTTP_REQUIRED + "\n",
+    )
+
+
+def test_run_bridge_url_defaults_to_the_environment(
+    bridge: Bridge, tmp_path: Path
+) -> None:
+    env = {**os.environ, "ASTER_BRIDGE_URL": bridge.url}
+    result = subprocess.run(
+        [*CLI, "run", write(tmp_path, 'print(await Glob(pattern="*.md"))')],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert (result.returncode, result.stdout) == (0, "[]\n")
+
+
+def test_run_with_bad_input_json_exits_2(tmp_path: Path) -> None:
+    result = aster_ref(
+        "run", "--tools", "Read", "--input", "[1]", write(tmp_path, "print(1)")
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        messages.JSON_ARGUMENT_NOT_OBJECT.format(what="--input") + "\n",
+    )
+
+
+def test_wrap_then_run_wrapped(bridge: Bridge, tmp_path: Path) -> None:
+    wrapped = aster_ref(
+        "wrap",
+        "--tools",
+        "Read",
+        "--input",
+        '{"p": "test.txt"}',
+        "-",
+        input="print(await Read(path=input_data['p']), end='')",
+    )
+    assert wrapped.returncode == 0
+    assert wrapped.stdout.startswith("# Generated by aster_ref")
+    program = tmp_path / "wrapped.py"
+    program.write_text(wrapped.stdout)
+    result = aster_ref("run", "--wrapped", "--bridge-url", bridge.url, str(program))
+    assert (result.returncode, result.stdout) == (0, "hello\n")
+
+
+def test_run_wrapped_refuses_tools_and_input(tmp_path: Path) -> None:
+    result = aster_ref("run", "--wrapped", "--tools", "Read", write(tmp_path, ""))
+    assert result.returncode == 2
+
+
+def test_call_runs_one_tool_as_a_direct_caller(workspace: Path) -> None:
+    result = aster_ref(
+        "call", "--root", str(workspace), "Bash", '{"command": "cat test.txt"}'
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {
+        "success": True,
+        "result": {"stdout": "hello\n", "stderr": "", "exit_code": 0},
+    }
+
+
+def test_call_reads_input_from_stdin(workspace: Path) -> None:
+    result = aster_ref(
+        "call", "--root", str(workspace), "Read", "-", input='{"path": "test.txt"}'
+    )
+    assert (result.returncode, json.loads(result.stdout)) == (
+        0,
+        {"success": True, "result": "hello\n"},
+    )
+
+
+def test_call_tool_error_exits_1(workspace: Path) -> None:
+    result = aster_ref("call", "Read", '{"path": "x.txt"}', cwd=workspace)
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {
+        "success": False,
+        "error": messages.FILE_NOT_FOUND.format(path="x.txt"),
+    }
+
+
+def test_call_unknown_tool_or_bad_json_exits_2(workspace: Path) -> None:
+    unknown = aster_ref("call", "--root", str(workspace), "Nope")
+    assert (unknown.returncode, json.loads(unknown.stdout)) == (
+        2,
+        {"success": False, "error": "unknown tool: Nope"},
+    )
+    bad = aster_ref("call", "--root", str(workspace), "Read", "{path}")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith(
+        messages.BAD_JSON_ARGUMENT.format(what="tool input", error="")
+    )
+
+
+def test_console_script_matches_python_m(workspace: Path) -> None:
+    script = Path(sys.executable).parent / "aster-ref"
+    result = subprocess.run(
+        [str(script), "call", "--root", str(workspace), "Glob", '{"pattern": "*.txt"}'],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(result.stdout) == {
+        "success": True,
+        "result": ["a.txt", "test.txt"],
+    }
+
+
+def test_ctrl_c_during_run_kills_the_code_and_cleans_up(
+    tmp_path: Path, dies: Callable[[int], bool]
+) -> None:
+    code = (
+        "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
+    )
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = subprocess.Popen(
+        [*CLI, "run", "--tools", "Read", write(tmp_path, code)],
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pid_file = tmp_path / "run.pid"
+    deadline = time.monotonic() + 20
+    while (
+        not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    assert (process.returncode, stderr) == (130, "")
+    assert dies(int(pid_file.read_text()))
+    assert list(temp.iterdir()) == []

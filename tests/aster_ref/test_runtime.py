@@ -1,0 +1,332 @@
+"""PythonRuntime against real subprocesses and a live bridge."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from aster_ref import (
+    ExecutionResult,
+    HTTPBridgeServer,
+    PythonRuntime,
+    Registry,
+    RuntimeConfig,
+    ToolBridge,
+    messages,
+)
+
+
+@pytest.fixture
+def work_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "run"
+    path.mkdir()
+    return path
+
+
+def make_runtime(
+    server: HTTPBridgeServer | None, work_dir: Path, **config: object
+) -> PythonRuntime:
+    runtime = PythonRuntime(RuntimeConfig(work_dir=work_dir, **config))  # type: ignore[arg-type]
+    if server is not None:
+        runtime.set_bridge_url(server.url, server.token)
+    return runtime
+
+
+def temp_files(work_dir: Path) -> list[Path]:
+    return list(work_dir.glob("aster_*.py"))
+
+
+async def test_top_level_await_and_json_output(
+    bridge_server: HTTPBridgeServer, work_dir: Path
+) -> None:
+    code = 'import json\ntext = await Read(path="test.txt")\nprint(json.dumps({"text": text, "n": input_data["n"]}))'
+    result = await make_runtime(bridge_server, work_dir).execute(code, {"n": 3})
+    assert result.success, result.stderr
+    assert result.output == {"text": "hello\n", "n": 3}
+    assert result.exit_code == 0
+    assert result.error is None
+    assert result.duration > 0
+    assert temp_files(work_dir) == []
+
+
+async def test_output_is_the_last_json_line_or_the_text(work_dir: Path) -> None:
+    runtime = make_runtime(None, work_dir)
+    assert (await runtime.execute('print("log line")\nprint("[1, 2]")')).output == [
+        1,
+        2,
+    ]
+    assert (await runtime.execute('print("just text")')).output == "just text\n"
+
+
+async def test_concurrent_tool_calls_with_gather(
+    bridge_server: HTTPBridgeServer, work_dir: Path
+) -> None:
+    code = (
+        "import asyncio\n"
+        'texts = await asyncio.gather(Read(path="test.txt"), Read(path="a.txt"))\n'
+        "print([len(t) for t in texts])"
+    )
+    assert (await make_runtime(bridge_server, work_dir).execute(code)).output == [6, 17]
+
+
+async def test_globals_show_the_tools_and_input_data(
+    bridge_server: HTTPBridgeServer, work_dir: Path
+) -> None:
+    code = "import json\nprint(json.dumps(sorted(k for k in globals() if not k.startswith('_'))))"
+    runtime = make_runtime(bridge_server, work_dir)
+    runtime.set_tools(["Read", "Glob"])
+    assert (await runtime.execute(code)).output == [
+        "Glob",
+        "Read",
+        "ToolError",
+        "input_data",
+        "json",
+    ]
+
+
+async def test_uncaught_tool_error_gives_a_traceback_and_its_last_line(
+    bridge_server: HTTPBridgeServer, work_dir: Path
+) -> None:
+    result = await make_runtime(bridge_server, work_dir).execute(
+        'x = 1\nawait Read(path="x.txt")'
+    )
+    assert not result.success
+    assert result.exit_code == 1
+    assert result.error == "ToolError: Tool Read failed: file not found: x.txt"
+    assert 'File "<ptc>", line 2, in <module>' in result.stderr
+    assert 'await Read(path="x.txt")' in result.stderr
+    assert temp_files(work_dir) == []
+
+
+async def test_caught_tool_error_lets_the_code_go_on(
+    bridge_server: HTTPBridgeServer, work_dir: Path
+) -> None:
+    code = (
+        "try:\n"
+        '    result = await Read(path="nonexistent.txt")\n'
+        "except Exception as e:\n"
+        '    print(f"{type(e).__name__}: {e}")\n'
+    )
+    result = await make_runtime(bridge_server, work_dir).execute(code)
+    assert result.success
+    assert (
+        result.stdout
+        == "ToolError: Tool Read failed: file not found: nonexistent.txt\n"
+    )
+
+
+async def test_tool_not_allowed_from_code(
+    bridge_server: HTTPBridgeServer, work_dir: Path
+) -> None:
+    runtime = make_runtime(bridge_server, work_dir)
+    runtime.set_tools(["Bash"])
+    result = await runtime.execute('await Bash(command="id")')
+    assert result.error == "ToolError: " + messages.TOOL_NOT_ALLOWED.format(tool="Bash")
+
+
+async def test_bridge_down_gives_the_connection_error(
+    work_dir: Path, unused_tcp_port: int
+) -> None:
+    runtime = make_runtime(None, work_dir)
+    runtime.set_bridge_url(f"http://localhost:{unused_tcp_port}")
+    result = await runtime.execute('await Read(path="test.txt")')
+    assert result.error is not None
+    quoted = messages.CONNECTION_ERROR.format(
+        detail=f"Cannot connect to host localhost:{unused_tcp_port} "
+    )
+    assert quoted in result.error
+
+
+async def test_token_reaches_the_sdk_through_the_environment(
+    registry: Registry, work_dir: Path
+) -> None:
+    async with HTTPBridgeServer(
+        ToolBridge(registry), "127.0.0.1", 0, token="s3cret"
+    ) as server:
+        runtime = make_runtime(server, work_dir)
+        assert (await runtime.execute('print(await Read(path="test.txt"))')).success
+        runtime.set_bridge_url(server.url)
+        result = await runtime.execute('print(await Read(path="test.txt"))')
+        assert result.error == "BridgeError: " + messages.BRIDGE_HTTP_ERROR.format(
+            status=401, error=messages.UNAUTHORIZED
+        )
+
+
+async def test_syntax_error_points_at_the_user_line(work_dir: Path) -> None:
+    result = await make_runtime(None, work_dir).execute("x = 1\nif x\n")
+    assert result.error == "SyntaxError: expected ':'"
+    assert 'File "<ptc>", line 2' in result.stderr
+
+
+async def test_sys_exit_code_is_kept(work_dir: Path) -> None:
+    result = await make_runtime(None, work_dir).execute("import sys\nsys.exit(3)")
+    assert (result.success, result.exit_code, result.error) == (
+        False,
+        3,
+        messages.EXIT_STATUS.format(code=3),
+    )
+
+
+async def test_timeout_kills_the_process_group_and_returns_promptly(
+    work_dir: Path, dies: Callable[[int], bool]
+) -> None:
+    code = (
+        "import subprocess, time\n"
+        "child = subprocess.Popen(['sleep', '30'])\n"
+        "open('child.pid', 'w').write(str(child.pid))\n"
+        "print('started', flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    started = time.monotonic()
+    result = await make_runtime(None, work_dir, timeout=1.0).execute(code)
+    elapsed = time.monotonic() - started
+    assert result.error == messages.EXECUTION_TIMEOUT
+    assert not result.success
+    assert result.stdout == "started\n"
+    assert elapsed < 1.0 + 1.0
+    assert dies(int((work_dir / "child.pid").read_text()))
+    assert temp_files(work_dir) == []
+
+
+async def test_children_left_behind_by_a_successful_run_are_killed(
+    work_dir: Path, dies: Callable[[int], bool]
+) -> None:
+    code = "import subprocess\nchild = subprocess.Popen(['sleep', '30'])\nopen('child.pid', 'w').write(str(child.pid))"
+    assert (await make_runtime(None, work_dir).execute(code)).success
+    assert dies(int((work_dir / "child.pid").read_text()))
+
+
+async def test_output_past_max_output_is_truncated_with_a_marker(
+    work_dir: Path,
+) -> None:
+    code = "import sys\nprint('x' * 5000)\nprint('e' * 5000, file=sys.stderr)"
+    result = await make_runtime(None, work_dir, max_output=1000).execute(code)
+    marker = messages.OUTPUT_TRUNCATED.format(limit=1000)
+    assert result.stdout == "x" * 1000 + marker
+    assert result.stderr == "e" * 1000 + marker
+
+
+async def test_cancellation_kills_the_run_and_deletes_the_temp_file(
+    work_dir: Path, dies: Callable[[int], bool]
+) -> None:
+    code = (
+        "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
+    )
+    run = asyncio.create_task(make_runtime(None, work_dir).execute(code))
+    pid_file = work_dir / "run.pid"
+    while not pid_file.exists() or not pid_file.read_text():
+        await asyncio.sleep(0.02)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    assert dies(int(pid_file.read_text()))
+    assert temp_files(work_dir) == []
+
+
+async def test_max_concurrency_limits_simultaneous_runs(work_dir: Path) -> None:
+    # Each run registers itself, records how many runs it saw, holds its slot a moment, then leaves.
+    code = (
+        "import json, os, pathlib, time\n"
+        "me = pathlib.Path(f'running.{os.getpid()}')\n"
+        "me.touch()\n"
+        "seen = len(list(pathlib.Path('.').glob('running.*')))\n"
+        "time.sleep(0.3)\n"
+        "me.unlink()\n"
+        "print(json.dumps(seen))\n"
+    )
+    runtime = make_runtime(None, work_dir, max_concurrency=2)
+    results = await asyncio.gather(*(runtime.execute(code) for _ in range(4)))
+    assert all(r.success for r in results)
+    assert max(r.output for r in results) <= 2
+
+
+async def test_cancelling_a_waiting_run_leaves_nothing_behind(work_dir: Path) -> None:
+    runtime = make_runtime(None, work_dir, max_concurrency=1)
+    first = asyncio.create_task(runtime.execute("import time\ntime.sleep(30)"))
+    while not temp_files(work_dir):
+        await asyncio.sleep(0.02)
+    waiting = asyncio.create_task(runtime.execute("print('never')"))
+    await asyncio.sleep(0.1)
+    assert len(temp_files(work_dir)) == 1
+    waiting.cancel()
+    first.cancel()
+    for task in (waiting, first):
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert temp_files(work_dir) == []
+    assert (await runtime.execute("print(1)")).output == 1  # the slot was given back
+
+
+async def test_python_without_aiohttp_says_how_to_install_it(
+    python_without_aiohttp: Path, work_dir: Path
+) -> None:
+    result = await make_runtime(
+        None, work_dir, python=str(python_without_aiohttp)
+    ).execute("print(1)")
+    assert result.exit_code == 1
+    assert result.stderr == messages.AIOHTTP_REQUIRED + "\n"
+    assert result.error == messages.AIOHTTP_REQUIRED
+
+
+async def test_python_older_than_3_10_is_named(work_dir: Path, tmp_path: Path) -> None:
+    # Make the interpreter report 3.9 before the prelude runs (site imports sitecustomize).
+    fake = tmp_path / "fake-3.9"
+    fake.mkdir()
+    (fake / "sitecustomize.py").write_text(
+        "import sys\nsys.version_info = (3, 9, 18, 'final', 0)\n"
+    )
+    runtime = make_runtime(None, work_dir, env={"PYTHONPATH": str(fake)})
+    result = await runtime.execute("print(1)")
+    assert result.error == messages.PYTHON_TOO_OLD.format(
+        executable=sys.executable, version="3.9.18"
+    )
+
+
+async def test_missing_interpreter_is_named(work_dir: Path) -> None:
+    result = await make_runtime(None, work_dir, python="/nonexistent/python3").execute(
+        "print(1)"
+    )
+    assert result.error == messages.PYTHON_NOT_FOUND.format(
+        python="/nonexistent/python3"
+    )
+    assert temp_files(work_dir) == []
+
+
+def test_defaults_mirror_the_go_host() -> None:
+    config = RuntimeConfig()
+    assert (config.timeout, config.max_output, config.max_concurrency) == (
+        30.0,
+        1024 * 1024,
+        10,
+    )
+    assert config.python == sys.executable
+
+
+def test_result_serialises_with_the_documented_keys() -> None:
+    assert set(ExecutionResult(True).to_dict()) == {
+        "success",
+        "output",
+        "stdout",
+        "stderr",
+        "error",
+        "exit_code",
+        "duration",
+    }
+
+
+def test_wrap_code_refuses_tool_names_code_cannot_call() -> None:
+    with pytest.raises(
+        ValueError, match=r"tool name 'my-tool' is not a Python identifier"
+    ):
+        PythonRuntime().set_tools(["my-tool"])
+
+
+def test_wrapped_program_embeds_the_input(work_dir: Path) -> None:
+    program = make_runtime(None, work_dir).wrap_code("print(input_data)", {"k": "v"})
+    assert json.dumps({"k": "v"}) in program

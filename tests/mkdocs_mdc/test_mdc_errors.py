@@ -1,0 +1,187 @@
+"""Every malformed-MDC path: the `FILE:LINE: message` a user sees, from convert and iter_fences alike."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from mkdocs_mdc import MdcError, convert, errors, iter_fences
+from mkdocs_mdc.components import COMPONENTS
+
+KNOWN = ", ".join(sorted(COMPONENTS))
+TYPES = ", ".join(sorted(COMPONENTS["alert"].choices["type"]))
+
+CASES = {
+    "unclosed-block": (
+        '# T\n\n::alert{type="error"}\ntext\n',
+        3,
+        errors.UNCLOSED_BLOCK.format(opener="::alert", closer="::"),
+    ),
+    "closer-with-fewer-colons-than-innermost": (
+        "::card-group\n:::card\nx\n::\n",
+        4,
+        errors.MISMATCHED_CLOSER.format(
+            closer="::", opener=":::card", line=2, expected=":::"
+        ),
+    ),
+    "closer-with-more-colons-than-innermost": (
+        "::note\nx\n:::\n",
+        3,
+        errors.MISMATCHED_CLOSER.format(
+            closer=":::", opener="::note", line=1, expected="::"
+        ),
+    ),
+    "unclosed-outer-with-same-count": (
+        "::card-group\n::card\nx\n::\n",
+        1,
+        errors.UNCLOSED_BLOCK.format(opener="::card-group", closer="::"),
+    ),
+    "stray-closer": ("text\n::\n", 2, errors.STRAY_CLOSER.format(closer="::")),
+    "stray-indented-closer": (
+        "- a\n  :::\n",
+        2,
+        errors.STRAY_CLOSER.format(closer=":::"),
+    ),
+    "unknown-component": (
+        "::hero\nx\n::\n",
+        1,
+        errors.UNKNOWN_COMPONENT.format(name="hero", known=KNOWN),
+    ),
+    "unparsable-props": (
+        '::alert{type="error}\nx\n::\n',
+        1,
+        errors.UNPARSABLE_PROPS.format(
+            text='{type="error}',
+            reason="expected a space before '=\"error' (unclosed quote?)",
+        ),
+    ),
+    "unparsable-bound-prop": (
+        "::accordion{:defaultValue='[1'}\n::\n",
+        1,
+        errors.UNPARSABLE_PROPS.format(
+            text="{:defaultValue='[1'}",
+            reason="value of ':defaultValue' is not JSON: '[1'",
+        ),
+    ),
+    "unparsable-inline-badge-props": (
+        'a\nv :badge[x]{color="a} b\n',
+        2,
+        errors.UNPARSABLE_PROPS.format(
+            text='v :badge[x]{color="a} b',
+            reason="expected a space before '=\"a' (unclosed quote?)",
+        ),
+    ),
+    "unknown-prop": (
+        '::alert{kind="error"}\nx\n::\n',
+        1,
+        errors.UNKNOWN_PROP.format(
+            name="alert", prop="kind", known="icon, target, title, to, type"
+        ),
+    ),
+    "bad-prop-value": (
+        '::alert{type="fatal"}\nx\n::\n',
+        1,
+        errors.BAD_PROP_VALUE.format(
+            prop="type", name="alert", choices=TYPES, value="fatal"
+        ),
+    ),
+    "unknown-slot": (
+        "::note\n#footer\nx\n::\n",
+        2,
+        errors.UNKNOWN_SLOT.format(name="note", slot="footer", known="#title"),
+    ),
+    "malformed-block-line": (
+        "::: tip\nx\n:::\n",
+        1,
+        errors.MALFORMED_BLOCK_LINE.format(text="::: tip"),
+    ),
+    "unclosed-fence": (
+        "::note\n```bash\n::\n",
+        2,
+        errors.UNCLOSED_FENCE.format(fence="```bash"),
+    ),
+    "unclosed-comment": ("x\n<!-- never closed\n", 2, errors.UNCLOSED_COMMENT),
+    "unclosed-yaml-props": (
+        "::card\n---\ntitle: x\n::\n",
+        2,
+        errors.UNCLOSED_YAML_PROPS.format(name="card"),
+    ),
+    "unparsable-yaml-props": (
+        "::card\n---\ntitle: [x\n---\n::\n",
+        2,
+        None,  # the YAML library words the reason; the prefix is ours
+    ),
+    "yaml-props-not-mapping": (
+        "::card\n---\n- x\n---\n::\n",
+        2,
+        errors.YAML_PROPS_NOT_MAPPING.format(name="card"),
+    ),
+    "text-in-card-group": (
+        "::card-group\nloose text\n::\n",
+        2,
+        errors.CONTENT_NOT_ALLOWED.format(
+            parent="card-group", allowed="'card' blocks", found="text 'loose text'"
+        ),
+    ),
+    "text-in-code-group": (
+        "::code-group\n```sh [a]\nx\n```\nexplanation\n::\n",
+        5,
+        errors.CONTENT_NOT_ALLOWED.format(
+            parent="code-group", allowed="code fences", found="text 'explanation'"
+        ),
+    ),
+    "block-in-badge": (
+        "::badge\n:::note\nx\n:::\n::\n",
+        2,
+        errors.CONTENT_NOT_ALLOWED.format(
+            parent="badge", allowed="inline text", found="':::note'"
+        ),
+    ),
+    "fence-in-title-slot": (
+        "::note\n#title\n```\nx\n```\n::\n",
+        3,
+        errors.SLOT_NOT_INLINE.format(slot="title", name="note", found="a code fence"),
+    ),
+    "code-group-fence-without-title": (
+        "::code-group\n```\nx\n```\n::\n",
+        2,
+        errors.TAB_WITHOUT_TITLE,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"), CASES.values(), ids=CASES.keys()
+)
+def test_error(source: str, line: int, message: str | None) -> None:
+    with pytest.raises(MdcError) as converted:
+        convert(source, "docs/page.md")
+    if message is None:
+        assert str(converted.value).startswith(
+            f"docs/page.md:{line}: unparsable YAML props of 'card': "
+        )
+    else:
+        assert str(converted.value) == f"docs/page.md:{line}: {message}"
+    with pytest.raises(MdcError) as listed:
+        iter_fences(source, "docs/page.md")
+    assert str(listed.value) == str(converted.value)
+
+
+def test_first_line_offsets_error_lines() -> None:
+    """The plugin passes the file line where MkDocs' front-matter-free Markdown starts."""
+    with pytest.raises(MdcError, match=r"^p\.md:12: unclosed block"):
+        convert("x\n::note\n", "p.md", first_line=11)
+
+
+def test_unknown_component_kept_when_not_strict(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.mdc"):
+        out = convert(
+            "::hero{size=big}\nKept **text**\n::\n", "p.md", strict_unknown=False
+        )
+    assert out == "Kept **text**\n"
+    assert caplog.messages == [
+        f"p.md:1: {errors.UNKNOWN_COMPONENT_KEPT.format(name='hero')}"
+    ]
