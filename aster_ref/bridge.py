@@ -40,9 +40,7 @@ class CallResult:
 def go_format(value: Any) -> str:
     """Render a value the way Go's %v prints decoded JSON: map[path:test.txt]."""
     if isinstance(value, Mapping):
-        return (
-            "map[" + " ".join(f"{k}:{go_format(value[k])}" for k in sorted(value)) + "]"
-        )
+        return "map[" + " ".join(f"{k}:{go_format(value[k])}" for k in sorted(value)) + "]"
     if isinstance(value, (list, tuple)):
         return "[" + " ".join(go_format(v) for v in value) + "]"
     if isinstance(value, bool):
@@ -61,13 +59,9 @@ class ToolBridge:
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.registry = registry
-        self._schemas: TTLCache[tuple[str, int], ToolSchema] = TTLCache(
-            schema_ttl, clock or time.monotonic
-        )
+        self._schemas: TTLCache[tuple[str, int], ToolSchema] = TTLCache(schema_ttl, clock or time.monotonic)
 
-    async def call(
-        self, tool: str, input: Mapping[str, Any], ctx: ToolContext | None = None
-    ) -> Any:
+    async def call(self, tool: str, input: Mapping[str, Any], ctx: ToolContext | None = None) -> Any:
         """Run ``tool``. Raises UnknownToolError, ToolNotAllowedError or ToolFailure."""
         ctx = ctx or ToolContext()
         registered = self.registry.get(tool)
@@ -84,30 +78,20 @@ class ToolBridge:
             log.exception("tool %s raised", tool)
             raise ToolFailure(f"{type(exc).__name__}: {exc}") from exc
 
-    async def call_result(
-        self, tool: str, input: Mapping[str, Any], ctx: ToolContext | None = None
-    ) -> CallResult:
+    async def call_result(self, tool: str, input: Mapping[str, Any], ctx: ToolContext | None = None) -> CallResult:
         """Like ``call`` but every refusal or failure becomes a CallResult."""
         try:
             return CallResult(True, result=await self.call(tool, input, ctx))
         except (LookupError, PermissionError, ToolFailure) as exc:
             return CallResult(False, error=exc.args[0] if exc.args else str(exc))
 
-    async def batch(
-        self, calls: Iterable[ToolCall], ctx: ToolContext | None = None
-    ) -> list[CallResult]:
+    async def batch(self, calls: Iterable[ToolCall], ctx: ToolContext | None = None) -> list[CallResult]:
         """Run calls one after another."""
         return [await self.call_result(c.tool, c.input, ctx) for c in calls]
 
-    async def parallel(
-        self, calls: Iterable[ToolCall], ctx: ToolContext | None = None
-    ) -> list[CallResult]:
+    async def parallel(self, calls: Iterable[ToolCall], ctx: ToolContext | None = None) -> list[CallResult]:
         """Run calls concurrently; results keep the order of ``calls``."""
-        return list(
-            await asyncio.gather(
-                *(self.call_result(c.tool, c.input, ctx) for c in calls)
-            )
-        )
+        return list(await asyncio.gather(*(self.call_result(c.tool, c.input, ctx) for c in calls)))
 
     def list(self, caller: str = CODE_EXECUTION) -> list[str]:
         return self.registry.callable_by(caller)

@@ -35,9 +35,7 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise UsageError(
-            messages.BAD_JSON_ARGUMENT.format(what=what, error=exc)
-        ) from None
+        raise UsageError(messages.BAD_JSON_ARGUMENT.format(what=what, error=exc)) from None
     if not isinstance(value, dict):
         raise UsageError(messages.JSON_ARGUMENT_NOT_OBJECT.format(what=what))
     return value
@@ -55,25 +53,17 @@ def _allowed(values: list[str] | None) -> list[str]:
     return [name for value in values or [] for name in _tool_list(value)]
 
 
-def build_registry(
-    root: str, allow: Sequence[str] = (), schemas_file: str | None = None
-) -> Registry:
+def build_registry(root: str, allow: Sequence[str] = (), schemas_file: str | None = None) -> Registry:
     """Built-in tools in ``root``, with metadata from ``schemas_file`` and ``allow`` opened to code."""
     try:
         registry = Registry.builtin(root)
     except OSError as exc:
-        raise UsageError(
-            f"Error: cannot use --root {root}: {exc.strerror or exc}"
-        ) from None
+        raise UsageError(f"Error: cannot use --root {root}: {exc.strerror or exc}") from None
     if schemas_file:
         for schema in _load_schemas(schemas_file):
             if schema.name not in registry:
                 builtins = ", ".join(registry.names())
-                raise UsageError(
-                    messages.NO_HANDLER.format(
-                        tool=schema.name, source=schemas_file, builtins=builtins
-                    )
-                )
+                raise UsageError(messages.NO_HANDLER.format(tool=schema.name, source=schemas_file, builtins=builtins))
             registry.update_schema(schema)
     for name in allow:
         try:
@@ -90,9 +80,7 @@ def _load_schemas(path: str) -> list[ToolSchema]:
             raise TypeError("expected a JSON list of tool schemas")
         return [ToolSchema.from_dict(entry) for entry in entries]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UsageError(
-            messages.SCHEMAS_FILE_INVALID.format(path=path, error=exc)
-        ) from None
+        raise UsageError(messages.SCHEMAS_FILE_INVALID.format(path=path, error=exc)) from None
 
 
 # --- serve ----------------------------------------------------------------------
@@ -104,9 +92,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         datefmt="%Y/%m/%d %H:%M:%S",
         stream=sys.stderr,
     )
-    server = HTTPBridgeServer(
-        ToolBridge(registry), args.host, args.port, token=args.token
-    )
+    server = HTTPBridgeServer(ToolBridge(registry), args.host, args.port, token=args.token)
     try:
         asyncio.run(server.serve_forever())
     except OSError as exc:
@@ -123,9 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 async def _bridge_tools(url: str, token: str | None) -> list[str]:
     """The tools the bridge lets code call; the built-in defaults if it cannot say (the first call will)."""
     try:
-        async with AsterBridge(
-            url, token, timeout=TOOL_LIST_TIMEOUT, retries=0
-        ) as bridge:
+        async with AsterBridge(url, token, timeout=TOOL_LIST_TIMEOUT, retries=0) as bridge:
             return await bridge.list_tools()
     except BridgeError:
         return list(DEFAULT_CODE_TOOLS)
@@ -156,22 +140,14 @@ async def _run(args: argparse.Namespace) -> ExecutionResult:
     source = _read_source(args.file)
     if args.wrapped:
         return await runtime.execute_wrapped(source)
-    tools = (
-        _tool_list(args.tools)
-        if args.tools
-        else await _bridge_tools(args.bridge_url, args.token)
-    )
+    tools = _tool_list(args.tools) if args.tools else await _bridge_tools(args.bridge_url, args.token)
     runtime.set_tools(tools)
-    return await runtime.execute(
-        source, _json_object(args.input, "--input") if args.input else None
-    )
+    return await runtime.execute(source, _json_object(args.input, "--input") if args.input else None)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.wrapped and (args.tools or args.input):
-        raise UsageError(
-            "Error: --wrapped runs the file as is; give --tools and --input to `aster-ref wrap` instead"
-        )
+        raise UsageError("Error: --wrapped runs the file as is; give --tools and --input to `aster-ref wrap` instead")
     result = asyncio.run(_run(args))
     print_result(result, args.json)
     return _exit_code(result)
@@ -199,39 +175,27 @@ def cmd_call(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_USAGE
-    result = asyncio.run(
-        ToolBridge(registry).call_result(
-            args.tool, tool_input, ToolContext(caller=DIRECT)
-        )
-    )
+    result = asyncio.run(ToolBridge(registry).call_result(args.tool, tool_input, ToolContext(caller=DIRECT)))
     print(json.dumps(result.to_dict(), ensure_ascii=False))
     return 0 if result.success else 1
 
 
 # --- parser -----------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="aster-ref", description="Reference PTC bridge, runtime and tools."
-    )
+    parser = argparse.ArgumentParser(prog="aster-ref", description="Reference PTC bridge, runtime and tools.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="start the HTTP bridge")
     serve.add_argument("--host", default=DEFAULT_HOST)
-    serve.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="0 picks a free port"
-    )
-    serve.add_argument(
-        "--root", default=".", help="workspace the built-in tools act in (default: .)"
-    )
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
+    serve.add_argument("--root", default=".", help="workspace the built-in tools act in (default: .)")
     serve.add_argument(
         "--allow",
         action="append",
         metavar="TOOL",
         help="let code call TOOL (repeatable)",
     )
-    serve.add_argument(
-        "--token", help="require 'Authorization: Bearer TOKEN' (except on /health)"
-    )
+    serve.add_argument("--token", help="require 'Authorization: Bearer TOKEN' (except on /health)")
     serve.add_argument(
         "--schemas",
         metavar="FILE",
@@ -251,21 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get(TOKEN_ENV),
         help=f"bridge token (default: ${TOKEN_ENV})",
     )
-    run.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS"
-    )
-    run.add_argument(
-        "--python", metavar="PATH", help="interpreter for the code (default: this one)"
-    )
-    run.add_argument(
-        "--tools", metavar="A,B", help="tools to define (default: ask the bridge)"
-    )
-    run.add_argument(
-        "--input", metavar="JSON", help="object available to the code as input_data"
-    )
-    run.add_argument(
-        "--json", action="store_true", help="print the ExecutionResult as JSON"
-    )
+    run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    run.add_argument("--python", metavar="PATH", help="interpreter for the code (default: this one)")
+    run.add_argument("--tools", metavar="A,B", help="tools to define (default: ask the bridge)")
+    run.add_argument("--input", metavar="JSON", help="object available to the code as input_data")
+    run.add_argument("--json", action="store_true", help="print the ExecutionResult as JSON")
     run.add_argument(
         "--wrapped",
         action="store_true",
@@ -275,17 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     wrap = commands.add_parser("wrap", help="print the program the runtime would run")
     wrap.add_argument("file", metavar="FILE", help="code file, or - for stdin")
-    wrap.add_argument(
-        "--tools", metavar="A,B", help=f"default: {','.join(DEFAULT_CODE_TOOLS)}"
-    )
-    wrap.add_argument(
-        "--input", metavar="JSON", help="object available to the code as input_data"
-    )
+    wrap.add_argument("--tools", metavar="A,B", help=f"default: {','.join(DEFAULT_CODE_TOOLS)}")
+    wrap.add_argument("--input", metavar="JSON", help="object available to the code as input_data")
     wrap.set_defaults(handler=cmd_wrap)
 
-    call = commands.add_parser(
-        "call", help="run one tool in-process as a direct caller"
-    )
+    call = commands.add_parser("call", help="run one tool in-process as a direct caller")
     call.add_argument("tool", metavar="TOOL")
     call.add_argument(
         "input",
@@ -310,7 +258,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # e.g. FILE does not exist
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (
-        KeyboardInterrupt
-    ):  # Ctrl-C during `run`: the runtime has already killed the code
+    except KeyboardInterrupt:  # Ctrl-C during `run`: the runtime has already killed the code
         return EXIT_INTERRUPTED

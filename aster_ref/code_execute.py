@@ -49,11 +49,7 @@ class CodeExecute:
             )
             await server.start_async()
             self.server = server
-            host = (
-                f"[{parts.hostname}]"
-                if parts.hostname and ":" in parts.hostname
-                else parts.hostname
-            )
+            host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname
             self.bridge_url = f"{parts.scheme}://{host}:{server.port}"
         return self.server
 

@@ -26,7 +26,7 @@ QUOTED: dict[str, str] = {
 
 # --- Runtime ------------------------------------------------------------------
 PYTHON_TOO_OLD = (
-    "Error: Python 3.10+ is required to run PTC code, but {executable} is Python {version}. "
+    "Error: Python {minimum}+ is required to run PTC code, but {executable} is Python {version}. "
     "Point the runtime at a newer interpreter (aster-ref run --python PATH)."
 )
 PYTHON_NOT_FOUND = "Error: Python interpreter not found: {python}"
@@ -35,9 +35,7 @@ EXIT_STATUS = "exit status {code}"
 BAD_TOOL_NAME = "tool name {tool!r} is not a Python identifier, so code cannot call it"
 
 # --- Workspace and built-in tools ---------------------------------------------
-PATH_ESCAPES_ROOT = (
-    "path escapes workspace root: {path} (root: {root}); use a path inside the root"
-)
+PATH_ESCAPES_ROOT = "path escapes workspace root: {path} (root: {root}); use a path inside the root"
 IS_A_DIRECTORY = "is a directory, not a file: {path}"
 CANNOT_ACCESS = "cannot access {path}: {reason}"
 NOT_A_DIRECTORY = "not a directory: {path}"
@@ -56,22 +54,14 @@ CALLING_TOOL = "Calling tool {tool} with input {input}"
 LISTEN_FAILED = "Error: cannot listen on {address}: {reason}"
 BAD_JSON = "request body is not valid JSON: {error}"
 BODY_NOT_OBJECT = "request body must be a JSON object"
-MISSING_TOOL = (
-    'request body needs a "tool" field naming the tool to call (a non-empty string)'
-)
+MISSING_TOOL = 'request body needs a "tool" field naming the tool to call (a non-empty string)'
 INPUT_NOT_OBJECT = '"input" must be a JSON object, for example {"path": "test.txt"}'
-MISSING_SCHEMA_NAME = (
-    "query parameter 'name' is required, for example /tools/schema?name=Read"
-)
+MISSING_SCHEMA_NAME = "query parameter 'name' is required, for example /tools/schema?name=Read"
 BODY_TOO_LARGE = "request body is larger than the {limit} byte limit"
 METHOD_NOT_ALLOWED = "method {method} not allowed on {path}; use {allowed}"
-NOT_FOUND = (
-    "no endpoint {path}; endpoints: /health, /tools/list, /tools/schema, /tools/call"
-)
+NOT_FOUND = "no endpoint {path}; endpoints: /health, /tools/list, /tools/schema, /tools/call"
 HOST_NOT_ALLOWED = "Host header {host!r} is not allowed; use localhost or start the bridge with --host {host_name}"
-UNAUTHORIZED = (
-    "missing or wrong bearer token; send the header 'Authorization: Bearer <token>'"
-)
+UNAUTHORIZED = "missing or wrong bearer token; send the header 'Authorization: Bearer <token>'"
 
 # --- SDK ------------------------------------------------------------------------
 BRIDGE_HTTP_ERROR = "Bridge error: HTTP {status}: {error}"

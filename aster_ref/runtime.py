@@ -29,12 +29,8 @@ EXIT_POLL_INTERVAL = 0.01
 @dataclass
 class RuntimeConfig:
     timeout: float = DEFAULT_TIMEOUT
-    work_dir: str | Path | None = (
-        None  # temp file + child cwd; None: system temp dir, inherited cwd
-    )
-    env: Mapping[str, str] = field(
-        default_factory=dict
-    )  # added to the inherited environment
+    work_dir: str | Path | None = None  # temp file + child cwd; None: system temp dir, inherited cwd
+    env: Mapping[str, str] = field(default_factory=dict)  # added to the inherited environment
     max_output: int = DEFAULT_MAX_OUTPUT
     python: str = sys.executable  # the interpreter running aster_ref, which has aiohttp
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
@@ -43,9 +39,7 @@ class RuntimeConfig:
 @dataclass
 class ExecutionResult:
     success: bool
-    output: Any = (
-        None  # stdout parsed as JSON (whole, else its last line), else the stdout text
-    )
+    output: Any = None  # stdout parsed as JSON (whole, else its last line), else the stdout text
     stdout: str = ""
     stderr: str = ""
     error: str | None = None
@@ -170,16 +164,12 @@ class PythonRuntime:
                 )
             return await self._collect(process, started)
         finally:
-            os.unlink(path)
+            Path(path).unlink(missing_ok=True)
 
-    async def _collect(
-        self, process: asyncio.subprocess.Process, started: float
-    ) -> ExecutionResult:
+    async def _collect(self, process: asyncio.subprocess.Process, started: float) -> ExecutionResult:
         assert process.stdout is not None and process.stderr is not None
         limit = self.config.max_output
-        readers = asyncio.gather(
-            _read_limited(process.stdout, limit), _read_limited(process.stderr, limit)
-        )
+        readers = asyncio.gather(_read_limited(process.stdout, limit), _read_limited(process.stderr, limit))
         try:
             try:
                 await asyncio.wait_for(_exited(process), self.config.timeout)

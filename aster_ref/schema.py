@@ -28,9 +28,7 @@ Handler = Callable[[dict[str, Any], ToolContext], Awaitable[Any]]
 class ToolSchema:
     name: str
     description: str = ""
-    input_schema: Mapping[str, Any] = field(
-        default_factory=lambda: {"type": "object", "properties": {}}
-    )
+    input_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
     allowed_callers: tuple[str, ...] = (DIRECT,)
 
     def __post_init__(self) -> None:
@@ -38,9 +36,7 @@ class ToolSchema:
         object.__setattr__(self, "allowed_callers", tuple(self.allowed_callers))
         unknown = set(self.allowed_callers) - set(CALLERS)
         if unknown:
-            raise ValueError(
-                f"unknown allowed_callers {sorted(unknown)} for {self.name}; use {list(CALLERS)}"
-            )
+            raise ValueError(f"unknown allowed_callers {sorted(unknown)} for {self.name}; use {list(CALLERS)}")
 
     def allows(self, caller: str) -> bool:
         return caller in self.allowed_callers
@@ -63,8 +59,7 @@ class ToolSchema:
         return cls(
             name=data["name"],
             description=data.get("description", ""),
-            input_schema=data.get("input_schema")
-            or {"type": "object", "properties": {}},
+            input_schema=data.get("input_schema") or {"type": "object", "properties": {}},
             allowed_callers=data.get("allowed_callers", (DIRECT,)),
         )
 

@@ -88,18 +88,14 @@ class AsterBridge:
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-            self._session = aiohttp.ClientSession(
-                headers=headers, timeout=aiohttp.ClientTimeout(total=self.timeout)
-            )
+            self._session = aiohttp.ClientSession(headers=headers, timeout=aiohttp.ClientTimeout(total=self.timeout))
         return self._session
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
         """(status, decoded JSON or None). Retries connection errors only."""
         for attempt in range(self.retries + 1):
             try:
-                async with self._get_session().request(
-                    method, self.url + path, **kwargs
-                ) as response:
+                async with self._get_session().request(method, self.url + path, **kwargs) as response:
                     try:
                         data = await response.json(content_type=None)
                     except ValueError:
@@ -107,14 +103,10 @@ class AsterBridge:
                     return response.status, data
             except aiohttp.ClientConnectionError as exc:
                 if attempt == self.retries:
-                    raise BridgeConnectionError(
-                        CONNECTION_ERROR.format(detail=exc)
-                    ) from None
+                    raise BridgeConnectionError(CONNECTION_ERROR.format(detail=exc)) from None
                 await asyncio.sleep(self.backoff * 2**attempt)
             except asyncio.TimeoutError:
-                raise BridgeError(
-                    BRIDGE_TIMEOUT.format(seconds=self.timeout, url=self.url + path)
-                ) from None
+                raise BridgeError(BRIDGE_TIMEOUT.format(seconds=self.timeout, url=self.url + path)) from None
         raise AssertionError("unreachable: the loop returns or raises")
 
     @staticmethod
@@ -124,9 +116,7 @@ class AsterBridge:
 
     async def call(self, tool: str, input: dict[str, Any] | None = None) -> Any:
         """Call ``tool`` and return its result; raise ToolError if it fails or is refused."""
-        status, data = await self._request(
-            "POST", "/tools/call", json={"tool": tool, "input": input or {}}
-        )
+        status, data = await self._request("POST", "/tools/call", json={"tool": tool, "input": input or {}})
         if not isinstance(data, dict) or "success" not in data:
             raise self._http_error(status, data)
         if data["success"]:
@@ -143,9 +133,7 @@ class AsterBridge:
         return list(data["tools"])
 
     async def schema(self, name: str) -> dict[str, Any]:
-        status, data = await self._request(
-            "GET", "/tools/schema", params={"name": name}
-        )
+        status, data = await self._request("GET", "/tools/schema", params={"name": name})
         if status != 200 or not isinstance(data, dict):
             raise self._http_error(status, data)
         return data
@@ -166,9 +154,7 @@ def make_tool(bridge: AsterBridge, name: str) -> Any:
     return tool
 
 
-async def run_ptc(
-    code: str, tools: Iterable[str], input_data: Any, bridge: AsterBridge
-) -> None:
+async def run_ptc(code: str, tools: Iterable[str], input_data: Any, bridge: AsterBridge) -> None:
     """Run user code with top-level await in a fresh module namespace holding the tools and ``input_data``."""
     namespace: dict[str, Any] = {
         "__name__": "__main__",

@@ -73,16 +73,12 @@ class HTTPBridgeServer:
         self.token = token
         self.context_factory = context_factory
         # Host-header check against DNS rebinding: loopback names, plus the name the server was bound to.
-        self.allowed_hosts = LOOPBACK_NAMES | (
-            {host} if not _is_wildcard(host) else set()
-        )
+        self.allowed_hosts = LOOPBACK_NAMES | ({host} if not _is_wildcard(host) else set())
         self._runner: web.AppRunner | None = None
 
     # --- app ------------------------------------------------------------------
     def make_app(self) -> web.Application:
-        app = web.Application(
-            client_max_size=MAX_BODY, middlewares=[self._json_errors, self._guard]
-        )
+        app = web.Application(client_max_size=MAX_BODY, middlewares=[self._json_errors, self._guard])
         app.router.add_get("/health", self.health, allow_head=False)
         app.router.add_get("/tools/list", self.list_tools, allow_head=False)
         app.router.add_get("/tools/schema", self.schema, allow_head=False)
@@ -90,29 +86,21 @@ class HTTPBridgeServer:
         return app
 
     @web.middleware
-    async def _json_errors(
-        self, request: web.Request, handler: Handler
-    ) -> web.StreamResponse:
+    async def _json_errors(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """aiohttp's own 404/405/413 answers are plain text; turn them into JSON with a message."""
         try:
             return await handler(request)
         except web.HTTPMethodNotAllowed as exc:
             allowed = ", ".join(sorted(exc.allowed_methods))
-            message = messages.METHOD_NOT_ALLOWED.format(
-                method=request.method, path=request.path, allowed=allowed
-            )
-            return web.json_response(
-                {"error": message}, status=405, headers={"Allow": allowed}
-            )
+            message = messages.METHOD_NOT_ALLOWED.format(method=request.method, path=request.path, allowed=allowed)
+            return web.json_response({"error": message}, status=405, headers={"Allow": allowed})
         except web.HTTPNotFound:
             return _error(404, messages.NOT_FOUND.format(path=request.path))
         except web.HTTPRequestEntityTooLarge:
             return _error(413, messages.BODY_TOO_LARGE.format(limit=MAX_BODY))
 
     @web.middleware
-    async def _guard(
-        self, request: web.Request, handler: Handler
-    ) -> web.StreamResponse:
+    async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         host = request.headers.get("Host", "")
         if _host_name(host) not in self.allowed_hosts:
             return _error(
@@ -135,9 +123,7 @@ class HTTPBridgeServer:
         return web.json_response({"status": "ok"})
 
     async def list_tools(self, request: web.Request) -> web.Response:
-        return web.json_response(
-            {"tools": self.bridge.list(self.context_factory(request).caller)}
-        )
+        return web.json_response({"tools": self.bridge.list(self.context_factory(request).caller)})
 
     async def schema(self, request: web.Request) -> web.Response:
         name = request.query.get("name")
@@ -162,9 +148,7 @@ class HTTPBridgeServer:
         if not isinstance(tool_input, dict):
             return _error(400, messages.INPUT_NOT_OBJECT)
         try:
-            result = await self.bridge.call(
-                tool, tool_input, self.context_factory(request)
-            )
+            result = await self.bridge.call(tool, tool_input, self.context_factory(request))
         except UnknownToolError as exc:
             return web.json_response({"success": False, "error": str(exc)}, status=404)
         except ToolNotAllowedError as exc:

@@ -32,9 +32,7 @@ def _is_type(value: Any, json_type: str) -> bool:
 def check_input(tool: str, schema: Mapping[str, Any], data: Mapping[str, Any]) -> None:
     for name in schema.get("required", ()):
         if name not in data:
-            raise ToolFailure(
-                messages.INVALID_INPUT.format(tool=tool, error=f"{name!r} is required")
-            )
+            raise ToolFailure(messages.INVALID_INPUT.format(tool=tool, error=f"{name!r} is required"))
     properties = schema.get("properties", {})
     for name, value in data.items():
         json_type = properties.get(name, {}).get("type")

@@ -22,9 +22,7 @@ from pathlib import Path
 
 from aster_ref import AsterBridge, PythonRuntime, RuntimeConfig, messages
 
-LISTENING = re.compile(
-    re.escape(messages.LISTENING.format(address="127.0.0.1:")) + r"(\d+)"
-)
+LISTENING = re.compile(re.escape(messages.LISTENING.format(address="127.0.0.1:")) + r"(\d+)")
 
 
 def start_bridge(root: Path) -> tuple[subprocess.Popen[str], str]:
@@ -60,14 +58,9 @@ async def timed(call: Callable[[], Awaitable[object]]) -> float:
 async def sequential(url: str, calls: int) -> tuple[float, float]:
     """(median latency in s, calls per second) for calls made one after another."""
     async with AsterBridge(url) as bridge:
-        await bridge.call(
-            "Read", {"path": "test.txt"}
-        )  # open the session outside the timing
+        await bridge.call("Read", {"path": "test.txt"})  # open the session outside the timing
         started = time.perf_counter()
-        latencies = [
-            await timed(lambda: bridge.call("Read", {"path": "test.txt"}))
-            for _ in range(calls)
-        ]
+        latencies = [await timed(lambda: bridge.call("Read", {"path": "test.txt"})) for _ in range(calls)]
         return statistics.median(latencies), calls / (time.perf_counter() - started)
 
 
@@ -106,38 +99,23 @@ async def main(args: argparse.Namespace) -> None:
         (root / "test.txt").write_text("hello\n")
         process, url = start_bridge(root)
         try:
-            seq = median_of(
-                [await sequential(url, args.calls) for _ in range(args.runs)]
-            )
-            conc = median_of(
-                [
-                    await concurrent(url, args.calls, args.concurrency)
-                    for _ in range(args.runs)
-                ]
-            )
+            seq = median_of([await sequential(url, args.calls) for _ in range(args.runs)])
+            conc = median_of([await concurrent(url, args.calls, args.concurrency) for _ in range(args.runs)])
             walls = [await execute_wall_time(url, root) for _ in range(args.executes)]
         finally:
             process.terminate()
             process.wait()
-    print(
-        f"bridge: aster-ref serve, {args.calls} Read calls per run, medians over {args.runs} runs"
-    )
-    print(
-        f"  sequential   latency {seq[0] * 1000:7.2f} ms   throughput {seq[1]:7.0f} calls/s"
-    )
+    print(f"bridge: aster-ref serve, {args.calls} Read calls per run, medians over {args.runs} runs")
+    print(f"  sequential   latency {seq[0] * 1000:7.2f} ms   throughput {seq[1]:7.0f} calls/s")
     print(
         f"  concurrent   latency {conc[0] * 1000:7.2f} ms   throughput {conc[1]:7.0f} calls/s"
         f"   ({args.concurrency} in flight)"
     )
-    print(
-        f"execute() of a one-call snippet: median {statistics.median(walls) * 1000:.0f} ms over {args.executes} runs"
-    )
+    print(f"execute() of a one-call snippet: median {statistics.median(walls) * 1000:.0f} ms over {args.executes} runs")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)

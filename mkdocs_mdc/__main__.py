@@ -14,9 +14,7 @@ from mkdocs_mdc.icons import IconResolver
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mkdocs_mdc", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    convert_command = commands.add_parser(
-        "convert", help="print the converted Markdown of each FILE in turn"
-    )
+    convert_command = commands.add_parser("convert", help="print the converted Markdown of each FILE in turn")
     convert_command.add_argument("files", nargs="+", type=Path, metavar="FILE")
     convert_command.add_argument(
         "--allow-unknown",
@@ -31,11 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.files:
         try:
             text = path.read_text(encoding="utf-8")
-            sys.stdout.write(
-                convert(
-                    text, str(path), strict_unknown=not args.allow_unknown, icons=icons
-                )
-            )
+            sys.stdout.write(convert(text, str(path), strict_unknown=not args.allow_unknown, icons=icons))
         except MdcError as error:
             print(error, file=sys.stderr)
             status = 1

@@ -35,20 +35,14 @@ UNKNOWN_SLOT = "component '{name}' has no slot '#{slot}' (slots: {known})"
 BAD_PROP_VALUE = "prop '{prop}' of '{name}' must be one of {choices}, not {value!r}"
 UNPARSABLE_PROPS = "unparsable props '{text}': {reason}"
 UNPARSABLE_YAML_PROPS = "unparsable YAML props of '{name}': {reason}"
-YAML_PROPS_NOT_MAPPING = (
-    "YAML props of '{name}' must be a mapping of prop names to values"
-)
+YAML_PROPS_NOT_MAPPING = "YAML props of '{name}' must be a mapping of prop names to values"
 CONTENT_NOT_ALLOWED = "'{parent}' may only contain {allowed}; found {found}"
 SLOT_NOT_INLINE = "slot '#{slot}' of '{name}' must be plain text, found {found}"
-TAB_WITHOUT_TITLE = (
-    "code fence in a code-group needs a ' [label]' or a language to title its tab"
-)
+TAB_WITHOUT_TITLE = "code fence in a code-group needs a ' [label]' or a language to title its tab"
 
 # Warnings (the page still builds, with a neutral icon; `mkdocs build --strict` fails)
 ICON_NOT_FOUND = "icon '{icon}' not found; using '{fallback}'"
-UNKNOWN_COMPONENT_KEPT = (
-    "unknown component '{name}' kept as plain content (strict_unknown is off)"
-)
+UNKNOWN_COMPONENT_KEPT = "unknown component '{name}' kept as plain content (strict_unknown is off)"
 
 # Site configuration
 FALLBACK_ICON_NOT_FOUND = "fallback_icon '{icon}' is not a known icon"

@@ -58,11 +58,7 @@ class IconResolver:
 
 
 def _material_shortcode(icon_set: str, name: str) -> str | None:
-    return (
-        f":{icon_set}-{name}:"
-        if (MATERIAL_ICONS / icon_set / f"{name}.svg").is_file()
-        else None
-    )
+    return f":{icon_set}-{name}:" if (MATERIAL_ICONS / icon_set / f"{name}.svg").is_file() else None
 
 
 def lucide_version() -> str:
@@ -85,9 +81,7 @@ def export_lucide_icons(cache_dir: Path) -> Path:
     (staging / "lucide").mkdir()
     with lucide.get_db_connection() as db:
         for name, svg in db.execute("SELECT name, svg FROM icons"):
-            (staging / "lucide" / f"{name}.svg").write_text(
-                _for_material(svg, name), encoding="utf-8"
-            )
+            (staging / "lucide" / f"{name}.svg").write_text(_for_material(svg, name), encoding="utf-8")
     try:
         os.replace(staging, root)
     except OSError:  # another build finished the same export first

@@ -39,9 +39,7 @@ def missing_extensions(config: MkDocsConfig) -> list[str]:
         )
         if name not in enabled
     ]
-    if "pymdownx.tabbed" not in enabled or not options.get("pymdownx.tabbed", {}).get(
-        "alternate_style"
-    ):
+    if "pymdownx.tabbed" not in enabled or not options.get("pymdownx.tabbed", {}).get("alternate_style"):
         missing.append("pymdownx.tabbed (alternate_style: true)")
     emoji = options.get(EMOJI, {})
     if (

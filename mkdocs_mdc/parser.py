@@ -104,11 +104,7 @@ class Block:
 
     def slot_nodes(self, name: str) -> list[Node] | None:
         sections = [section for section in self.sections if section.name == name]
-        return (
-            [node for section in sections for node in section.nodes]
-            if sections
-            else None
-        )
+        return [node for section in sections for node in section.nodes] if sections else None
 
 
 Node = Block | Fence | Text | Raw
@@ -136,9 +132,7 @@ def walk_fences(nodes: list[Node]) -> Iterator[Fence]:
 
 
 class _Parser:
-    def __init__(
-        self, text: str, path: str, first_line: int, strict_unknown: bool
-    ) -> None:
+    def __init__(self, text: str, path: str, first_line: int, strict_unknown: bool) -> None:
         self.lines = text.replace("\r\n", "\n").split("\n")
         if self.lines[-1] == "":
             self.lines.pop()
@@ -165,9 +159,7 @@ class _Parser:
             block = self.stack[-1]
             raise self.error(
                 block.line - self.first_line,
-                errors.UNCLOSED_BLOCK.format(
-                    opener=block.opener, closer=":" * block.colons
-                ),
+                errors.UNCLOSED_BLOCK.format(opener=block.opener, closer=":" * block.colons),
             )
         return self.root.nodes
 
@@ -175,24 +167,16 @@ class _Parser:
         if not self.lines or self.lines[0].rstrip() != "---":
             return
         end = next(
-            (
-                i
-                for i in range(1, len(self.lines))
-                if self.lines[i].rstrip() in ("---", "...")
-            ),
+            (i for i in range(1, len(self.lines)) if self.lines[i].rstrip() in ("---", "...")),
             None,
         )
         if end is not None:
-            self.root.nodes.append(
-                Raw(self.first_line, tuple(self.lines[: end + 1]), comment=False)
-            )
+            self.root.nodes.append(Raw(self.first_line, tuple(self.lines[: end + 1]), comment=False))
             self.index = end + 1
 
     def step(self, line: str) -> None:
         stripped = line.strip()
-        if (fence := _FENCE_OPEN.match(line)) and not (
-            fence["marker"][0] == "`" and "`" in fence["info"]
-        ):
+        if (fence := _FENCE_OPEN.match(line)) and not (fence["marker"][0] == "`" and "`" in fence["info"]):
             self.fence(fence)
         elif stripped.startswith("<!--"):
             self.comment()
@@ -201,9 +185,7 @@ class _Parser:
         elif opener := _OPENER.match(line):
             self.open(opener)
         elif stripped.startswith("::"):
-            raise self.error(
-                self.index, errors.MALFORMED_BLOCK_LINE.format(text=stripped)
-            )
+            raise self.error(self.index, errors.MALFORMED_BLOCK_LINE.format(text=stripped))
         elif (slot := _SLOT.match(line)) and self.stack:
             self.start_slot(slot["name"])
         else:
@@ -214,19 +196,13 @@ class _Parser:
         try:
             return Text(self.first_line + index, line, split_inline(line))
         except PropsSyntaxError as error:
-            raise self.error(
-                index, errors.UNPARSABLE_PROPS.format(text=line.strip(), reason=error)
-            ) from None
+            raise self.error(index, errors.UNPARSABLE_PROPS.format(text=line.strip(), reason=error)) from None
 
     def fence(self, match: re.Match[str]) -> None:
         start, indent, marker = self.index, match["indent"], match["marker"]
         closer = re.compile(rf"^[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
         end = next(
-            (
-                i
-                for i in range(start + 1, len(self.lines))
-                if closer.match(self.lines[i])
-            ),
+            (i for i in range(start + 1, len(self.lines)) if closer.match(self.lines[i])),
             None,
         )
         if end is None:
@@ -244,9 +220,7 @@ class _Parser:
                 label=label,
                 meta=meta,
                 code="".join(f"{line}\n" for line in body),
-                ancestors=tuple(
-                    (block.name, dict(block.props)) for block in self.stack
-                ),
+                ancestors=tuple((block.name, dict(block.props)) for block in self.stack),
                 directive=directive["text"].strip() if directive else None,
                 indent=indent,
                 marker=marker,
@@ -256,9 +230,7 @@ class _Parser:
 
     def comment(self) -> None:
         start = self.index
-        end = next(
-            (i for i in range(start, len(self.lines)) if "-->" in self.lines[i]), None
-        )
+        end = next((i for i in range(start, len(self.lines)) if "-->" in self.lines[i]), None)
         if end is None:
             raise self.error(start, errors.UNCLOSED_COMMENT)
         self.section.nodes.append(
@@ -275,9 +247,7 @@ class _Parser:
         spec = COMPONENTS.get(name)
         if spec is None and self.strict_unknown:
             known = ", ".join(sorted(COMPONENTS))
-            raise self.error(
-                start, errors.UNKNOWN_COMPONENT.format(name=name, known=known)
-            )
+            raise self.error(start, errors.UNKNOWN_COMPONENT.format(name=name, known=known))
         props = self.inline_props(match)
         self.index += 1
         line = self.first_line + start
@@ -314,11 +284,7 @@ class _Parser:
             return {}
         start = self.index
         end = next(
-            (
-                i
-                for i in range(start + 1, len(self.lines))
-                if self.lines[i].strip() == "---"
-            ),
+            (i for i in range(start + 1, len(self.lines)) if self.lines[i].strip() == "---"),
             None,
         )
         if end is None:
@@ -328,9 +294,7 @@ class _Parser:
             props = yaml.safe_load(source)
         except yaml.YAMLError as error:
             reason = " ".join(str(error).split())
-            raise self.error(
-                start, errors.UNPARSABLE_YAML_PROPS.format(name=name, reason=reason)
-            ) from None
+            raise self.error(start, errors.UNPARSABLE_YAML_PROPS.format(name=name, reason=reason)) from None
         if props is None:
             props = {}
         if not isinstance(props, dict):
@@ -363,11 +327,7 @@ class _Parser:
 
     def start_slot(self, name: str) -> None:
         block = self.stack[-1]
-        if (
-            block.spec is not None
-            and name != "default"
-            and name not in block.spec.slots
-        ):
+        if block.spec is not None and name != "default" and name not in block.spec.slots:
             known = ", ".join(f"#{slot}" for slot in sorted(block.spec.slots)) or "none"
             raise self.error(
                 self.index,
@@ -402,19 +362,14 @@ class _Parser:
         for node in block.body:
             if _is_filler(node):
                 continue
-            if (
-                spec.fences_only
-                and isinstance(node, Fence)
-                and not (node.label or node.lang)
-            ):
+            if spec.fences_only and isinstance(node, Fence) and not (node.label or node.lang):
                 raise self.error(node.line - self.first_line, errors.TAB_WITHOUT_TITLE)
             allowed = (
                 isinstance(node, Fence)
                 if spec.fences_only
                 else isinstance(node, Text)
                 if spec.inline_body
-                else spec.children is None
-                or (isinstance(node, Block) and node.name in spec.children)
+                else spec.children is None or (isinstance(node, Block) and node.name in spec.children)
             )
             if not allowed:
                 message = errors.CONTENT_NOT_ALLOWED.format(
@@ -425,17 +380,13 @@ class _Parser:
                 raise self.error(node.line - self.first_line, message)
         for node in block.slot("title") or ():
             if not isinstance(node, Text):
-                message = errors.SLOT_NOT_INLINE.format(
-                    slot="title", name=block.name, found=_describe(node)
-                )
+                message = errors.SLOT_NOT_INLINE.format(slot="title", name=block.name, found=_describe(node))
                 raise self.error(node.line - self.first_line, message)
 
 
 def _is_filler(node: Node) -> bool:
     """Blank lines and HTML comments are allowed anywhere."""
-    return (isinstance(node, Text) and node.blank) or (
-        isinstance(node, Raw) and node.comment
-    )
+    return (isinstance(node, Text) and node.blank) or (isinstance(node, Raw) and node.comment)
 
 
 def _describe(node: Node) -> str:
@@ -458,9 +409,7 @@ def _parse_info(info: str) -> tuple[str, str | None, str]:
     """Split a fence info string `lang [label] meta` into its parts."""
     label_match = _LABEL.search(info)
     label = label_match["label"] if label_match else None
-    rest = (
-        info[: label_match.start()] + info[label_match.end() :] if label_match else info
-    )
+    rest = info[: label_match.start()] + info[label_match.end() :] if label_match else info
     lang, _, meta = rest.strip().partition(" ")
     if lang.startswith("{"):
         lang, meta = "", rest.strip()

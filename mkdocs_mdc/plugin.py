@@ -29,9 +29,7 @@ class MdcPlugin(BasePlugin[MdcConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         missing = missing_extensions(config)
         if missing:
-            message = errors.MISSING_EXTENSIONS.format(
-                missing=", ".join(missing), snippet=REQUIRED_SNIPPET
-            )
+            message = errors.MISSING_EXTENSIONS.format(missing=", ".join(missing), snippet=REQUIRED_SNIPPET)
             raise PluginError(message)
         fallback = self.config.fallback_icon
         self.icons = IconResolver(fallback)
@@ -45,14 +43,10 @@ class MdcPlugin(BasePlugin[MdcConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Backed by a real file: mkdocs-static-i18n cannot handle in-memory files.
         stylesheet = write_stylesheet(self.cache_dir(config))
-        files.append(
-            File.generated(config, STYLESHEET_PATH, abs_src_path=str(stylesheet))
-        )
+        files.append(File.generated(config, STYLESHEET_PATH, abs_src_path=str(stylesheet)))
         return files
 
-    def on_page_markdown(
-        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         try:
             return convert(
                 markdown,
@@ -73,9 +67,11 @@ class MdcPlugin(BasePlugin[MdcConfig]):
 
 def _first_line(source: str, markdown: str) -> int:
     """The file line where `markdown` starts: MkDocs has already cut the front matter off."""
-    source = source.replace("\r\n", "\n")
-    if markdown and source.endswith(markdown):
-        return source[: len(source) - len(markdown)].count("\n") + 1
+    # MkDocs also strips the whitespace around what is left, so compare without it.
+    source = source.replace("\r\n", "\n").rstrip()
+    body = markdown.replace("\r\n", "\n").rstrip()
+    if body and source.endswith(body):
+        return source[: len(source) - len(body)].count("\n") + 1
     return 1
 
 

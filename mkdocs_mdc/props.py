@@ -48,21 +48,15 @@ def _store(props: dict[str, Any], match: re.Match[str]) -> None:
         props["id"] = match["id"]
         return
     if match["cls"] is not None:
-        props["class"] = (
-            f"{props['class']} {match['cls']}" if "class" in props else match["cls"]
-        )
+        props["class"] = f"{props['class']} {match['cls']}" if "class" in props else match["cls"]
         return
-    raw = next(
-        (v for v in (match["dq"], match["sq"], match["bare"]) if v is not None), None
-    )
+    raw = next((v for v in (match["dq"], match["sq"], match["bare"]) if v is not None), None)
     if raw is None:
         props[match["key"]] = True
     elif match["bind"]:
         try:
             props[match["key"]] = yaml.safe_load(raw)
         except yaml.YAMLError as error:
-            raise PropsSyntaxError(
-                f"value of ':{match['key']}' is not JSON: {raw!r}"
-            ) from error
+            raise PropsSyntaxError(f"value of ':{match['key']}' is not JSON: {raw!r}") from error
     else:
         props[match["key"]] = raw

@@ -67,25 +67,16 @@ class Renderer:
         self.path = path
         self.icons = icons
         self.renderers: dict[str, Callable[[Block], list[str]]] = {
-            "alert": lambda b: self.admonition(
-                b, ADMONITION_TYPE[b.props.get("type", "info")]
-            ),
-            "callout": lambda b: self.admonition(
-                b, ADMONITION_TYPE[b.props.get("color", "note")]
-            ),
-            **{
-                name: (lambda b, kind=kind: self.admonition(b, kind))
-                for name, kind in _FIXED_TYPE.items()
-            },
+            "alert": lambda b: self.admonition(b, ADMONITION_TYPE[b.props.get("type", "info")]),
+            "callout": lambda b: self.admonition(b, ADMONITION_TYPE[b.props.get("color", "note")]),
+            **{name: (lambda b, kind=kind: self.admonition(b, kind)) for name, kind in _FIXED_TYPE.items()},
             "list": self.list,
             "code-group": self.code_group,
             "tabs": self.tabs,
             "tabs-item": lambda b: self.tab_set([self.tab_item(b)]),
             "accordion": self.accordion,
             "accordion-item": lambda b: self.accordion_item(b, is_open=False),
-            "card-group": lambda b: self.grid(
-                [self.card(card) for card in _blocks(b.body)]
-            ),
+            "card-group": lambda b: self.grid([self.card(card) for card in _blocks(b.body)]),
             "card": lambda b: self.grid([self.card(b)]),
             "steps": self.steps,
             "badge": lambda b: [self.badge(b.props, self.inline_text(b.body))],
@@ -133,17 +124,10 @@ class Renderer:
     # Inline content
 
     def inline(self, text: Text) -> str:
-        return "".join(
-            self.badge(part.props, part.text) if isinstance(part, Badge) else part
-            for part in text.segments
-        )
+        return "".join(self.badge(part.props, part.text) if isinstance(part, Badge) else part for part in text.segments)
 
     def inline_text(self, nodes: list[Node]) -> str:
-        return " ".join(
-            self.inline(node).strip()
-            for node in nodes
-            if isinstance(node, Text) and not node.blank
-        )
+        return " ".join(self.inline(node).strip() for node in nodes if isinstance(node, Text) and not node.blank)
 
     def badge(self, props: dict[str, Any], text: str) -> str:
         color = ADMONITION_TYPE[props.get("color", props.get("type", "primary"))]
@@ -153,9 +137,7 @@ class Renderer:
     def icon(self, name: str, line: int) -> str:
         shortcode = self.icons.shortcode(name)
         if shortcode is None:
-            message = errors.ICON_NOT_FOUND.format(
-                icon=name, fallback=self.icons.fallback
-            )
+            message = errors.ICON_NOT_FOUND.format(icon=name, fallback=self.icons.fallback)
             log.warning("%s:%d: %s", self.path, line, message)
             shortcode = self.icons.shortcode(self.icons.fallback) or ""
         return shortcode
@@ -168,22 +150,14 @@ class Renderer:
 
     def titled(self, block: Block, title: str | None) -> str | None:
         """`title` with the block's icon in front, or None when there is neither."""
-        icon = (
-            self.icon(block.props["icon"], block.line)
-            if "icon" in block.props
-            else None
-        )
+        icon = self.icon(block.props["icon"], block.line) if "icon" in block.props else None
         return " ".join(part for part in (icon, title) if part) or None
 
     # Code
 
     def fence(self, fence: Fence, base: str, *, title: str | None) -> list[str]:
         indent = dedent(fence.indent, len(base))
-        info = " ".join(
-            part
-            for part in (fence.lang, f'title="{title}"' if title else "", fence.meta)
-            if part
-        )
+        info = " ".join(part for part in (fence.lang, f'title="{title}"' if title else "", fence.meta) if part)
         return [
             f"{indent}{fence.marker}{info}",
             *(f"{indent}{line}" if line else "" for line in fence.code.splitlines()),
@@ -244,9 +218,7 @@ class Renderer:
 
     def accordion(self, block: Block) -> list[str]:
         opened = block.props.get("defaultValue", [])
-        opened = {
-            str(value) for value in (opened if isinstance(opened, list) else [opened])
-        }
+        opened = {str(value) for value in (opened if isinstance(opened, list) else [opened])}
         lines: list[str] = []
         for index, item in enumerate(_blocks(block.body)):
             lines.extend([*self.accordion_item(item, is_open=str(index) in opened), ""])
@@ -267,23 +239,13 @@ class Renderer:
             title = _link(f"**{title}**", block.props["to"], block.props.get("target"))
         elif title:
             title = f"**{title}**"
-        icon = (
-            f"{self.icon(block.props['icon'], block.line)}{{ .lg .middle }}"
-            if "icon" in block.props
-            else None
-        )
+        icon = f"{self.icon(block.props['icon'], block.line)}{{ .lg .middle }}" if "icon" in block.props else None
         header = " ".join(part for part in (icon, title) if part)
         body = self.body(block)
         description = block.slot("description")
         if description is not None:
             body = _trim([*body, "", *self.nodes(description, block.indent)])
-        item = (
-            [header, "", "---", "", *body]
-            if header and body
-            else [header]
-            if header
-            else body
-        )
+        item = [header, "", "---", "", *body] if header and body else [header] if header else body
         return [f"-   {item[0]}" if item else "-", *_indent(item[1:], _TAB)]
 
     @staticmethod

@@ -52,9 +52,7 @@ WRITE = ToolSchema(
 GLOB = ToolSchema(
     "Glob",
     "List workspace files matching a glob pattern such as **/*.md.",
-    _object(
-        ["pattern"], pattern=_string("Glob pattern, relative to the workspace root")
-    ),
+    _object(["pattern"], pattern=_string("Glob pattern, relative to the workspace root")),
     CODE_CALLABLE,
 )
 GREP = ToolSchema(
@@ -94,13 +92,9 @@ class BuiltinTools:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
-            raise ToolFailure(
-                messages.FILE_NOT_FOUND.format(path=input["path"])
-            ) from None
+            raise ToolFailure(messages.FILE_NOT_FOUND.format(path=input["path"])) from None
         except OSError as exc:
-            raise ToolFailure(
-                messages.CANNOT_ACCESS.format(path=input["path"], reason=exc.strerror)
-            ) from None
+            raise ToolFailure(messages.CANNOT_ACCESS.format(path=input["path"], reason=exc.strerror)) from None
         if "offset" not in input and "limit" not in input:
             return text
         lines = text.splitlines(keepends=True)
@@ -122,36 +116,23 @@ class BuiltinTools:
         try:
             found = list(self.workspace.root.glob(pattern))
         except (ValueError, NotImplementedError) as exc:  # e.g. absolute patterns
-            raise ToolFailure(
-                messages.INVALID_GLOB.format(pattern=pattern, error=exc)
-            ) from None
+            raise ToolFailure(messages.INVALID_GLOB.format(pattern=pattern, error=exc)) from None
         inside = (p for p in found if self.workspace.contains(p))
-        return sorted(
-            self.workspace.relative(p.resolve()) for p in inside if p.is_file()
-        )
+        return sorted(self.workspace.relative(p.resolve()) for p in inside if p.is_file())
 
-    async def grep(
-        self, input: dict[str, Any], ctx: ToolContext
-    ) -> list[dict[str, Any]]:
+    async def grep(self, input: dict[str, Any], ctx: ToolContext) -> list[dict[str, Any]]:
         try:
             regex = re.compile(input["pattern"])
         except re.error as exc:
-            raise ToolFailure(
-                messages.INVALID_REGEX.format(pattern=input["pattern"], error=exc)
-            ) from None
+            raise ToolFailure(messages.INVALID_REGEX.format(pattern=input["pattern"], error=exc)) from None
         base = self.workspace.resolve(input.get("path", "."))
         if not base.exists():
-            raise ToolFailure(
-                messages.FILE_NOT_FOUND.format(path=input.get("path", "."))
-            )
+            raise ToolFailure(messages.FILE_NOT_FOUND.format(path=input.get("path", ".")))
         file_glob = input.get("glob")
         matches: list[dict[str, Any]] = []
         for file in self._files_under(base):
             relative = self.workspace.relative(file)
-            if file_glob and not (
-                fnmatch.fnmatch(relative, file_glob)
-                or fnmatch.fnmatch(file.name, file_glob)
-            ):
+            if file_glob and not (fnmatch.fnmatch(relative, file_glob) or fnmatch.fnmatch(file.name, file_glob)):
                 continue
             try:
                 lines = file.read_text(encoding="utf-8").splitlines()
@@ -167,11 +148,7 @@ class BuiltinTools:
     def _files_under(self, base: Path) -> list[Path]:
         if base.is_file():
             return [base]
-        files = (
-            p
-            for p in sorted(base.rglob("*"))
-            if p.is_file() and self.workspace.contains(p)
-        )
+        files = (p for p in sorted(base.rglob("*")) if p.is_file() and self.workspace.contains(p))
         return [p.resolve() for p in files]
 
     async def bash(self, input: dict[str, Any], ctx: ToolContext) -> dict[str, Any]:
@@ -189,11 +166,7 @@ class BuiltinTools:
         try:
             stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
         except asyncio.TimeoutError:
-            raise ToolFailure(
-                messages.COMMAND_TIMEOUT.format(
-                    seconds=timeout, command=input["command"]
-                )
-            ) from None
+            raise ToolFailure(messages.COMMAND_TIMEOUT.format(seconds=timeout, command=input["command"])) from None
         finally:
             _kill_group(process.pid)
             await process.wait()
@@ -223,6 +196,4 @@ def builtin_tools(root: str | Path = ".") -> list[RegisteredTool]:
 
 
 BUILTIN_NAMES = tuple(schema.name for schema in (READ, WRITE, GLOB, GREP, BASH))
-DEFAULT_CODE_TOOLS = tuple(
-    s.name for s in (READ, WRITE, GLOB, GREP, BASH) if s.allows(CODE_EXECUTION)
-)
+DEFAULT_CODE_TOOLS = tuple(s.name for s in (READ, WRITE, GLOB, GREP, BASH) if s.allows(CODE_EXECUTION))

@@ -20,13 +20,9 @@ class Workspace:
         Resolving follows symlinks and ``..`` first, so both a ``../`` escape and a
         symlink pointing out of the root are refused.
         """
-        resolved = (
-            self.root / path
-        ).resolve()  # an absolute ``path`` replaces the root
+        resolved = (self.root / path).resolve()  # an absolute ``path`` replaces the root
         if not resolved.is_relative_to(self.root):
-            raise ToolFailure(
-                messages.PATH_ESCAPES_ROOT.format(path=path, root=self.root)
-            )
+            raise ToolFailure(messages.PATH_ESCAPES_ROOT.format(path=path, root=self.root))
         return resolved
 
     def relative(self, path: Path) -> str:

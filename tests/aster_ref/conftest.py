@@ -39,9 +39,7 @@ async def bridge_server(registry: Registry) -> AsyncIterator[HTTPBridgeServer]:
 @pytest.fixture(scope="session")
 def python_without_aiohttp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("no-aiohttp") / "venv"
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
-    )
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     return venv / "bin" / "python"
 
 

@@ -18,14 +18,10 @@ import pytest
 from aster_ref import messages
 
 CLI = [sys.executable, "-m", "aster_ref"]
-LISTENING = re.compile(
-    re.escape(messages.LISTENING.format(address="127.0.0.1:")) + r"(\d+)"
-)
+LISTENING = re.compile(re.escape(messages.LISTENING.format(address="127.0.0.1:")) + r"(\d+)")
 
 
-def aster_ref(
-    *args: str, input: str | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
+def aster_ref(*args: str, input: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*CLI, *args],
         check=False,
@@ -82,9 +78,7 @@ def write(tmp_path: Path, code: str) -> str:
 def test_serve_prints_listening_serves_logs_and_stops_on_ctrl_c(bridge: Bridge) -> None:
     with socket.create_connection(("127.0.0.1", bridge.port)):
         pass
-    result = aster_ref(
-        "call", "Read", '{"path": "x"}'
-    )  # unrelated in-process call, bridge keeps running
+    result = aster_ref("call", "Read", '{"path": "x"}')  # unrelated in-process call, bridge keeps running
     assert result.returncode == 1
     run = aster_ref(
         "run",
@@ -96,9 +90,7 @@ def test_serve_prints_listening_serves_logs_and_stops_on_ctrl_c(bridge: Bridge) 
     assert (run.returncode, run.stdout) == (0, "hello\n")
     code, stderr = bridge.stop()
     assert code == 0
-    assert (
-        messages.CALLING_TOOL.format(tool="Read", input="map[path:test.txt]") in stderr
-    )
+    assert messages.CALLING_TOOL.format(tool="Read", input="map[path:test.txt]") in stderr
 
 
 def test_serve_on_a_busy_port_fails_clearly(workspace: Path) -> None:
@@ -108,9 +100,7 @@ def test_serve_on_a_busy_port_fails_clearly(workspace: Path) -> None:
         port = busy.getsockname()[1]
         result = aster_ref("serve", "--port", str(port), "--root", str(workspace))
     assert result.returncode == 1
-    assert result.stderr.startswith(
-        messages.LISTEN_FAILED.format(address=f"127.0.0.1:{port}", reason="")
-    )
+    assert result.stderr.startswith(messages.LISTEN_FAILED.format(address=f"127.0.0.1:{port}", reason=""))
 
 
 def test_serve_with_a_bad_flag_exits_2() -> None:
@@ -131,11 +121,7 @@ def test_serve_allow_opens_bash_to_code(workspace: Path, tmp_path: Path) -> None
 
 def test_serve_schemas_file_overrides_metadata(workspace: Path, tmp_path: Path) -> None:
     schemas = tmp_path / "schemas.json"
-    schemas.write_text(
-        json.dumps(
-            [{"name": "Read", "description": "d", "allowed_callers": ["direct"]}]
-        )
-    )
+    schemas.write_text(json.dumps([{"name": "Read", "description": "d", "allowed_callers": ["direct"]}]))
     running = start_bridge("--root", str(workspace), "--schemas", str(schemas))
     try:
         result = aster_ref(
@@ -148,42 +134,26 @@ def test_serve_schemas_file_overrides_metadata(workspace: Path, tmp_path: Path) 
             input='await Read(path="test.txt")',
         )
         assert result.returncode == 1
-        assert result.stderr.endswith(
-            "ToolError: Tool Read is not allowed in code_execution context\n"
-        )
+        assert result.stderr.endswith("ToolError: Tool Read is not allowed in code_execution context\n")
     finally:
         running.stop()
 
 
-def test_serve_schemas_naming_a_tool_without_handler_exits_2(
-    workspace: Path, tmp_path: Path
-) -> None:
+def test_serve_schemas_naming_a_tool_without_handler_exits_2(workspace: Path, tmp_path: Path) -> None:
     schemas = tmp_path / "schemas.json"
     schemas.write_text(json.dumps([{"name": "Deploy", "allowed_callers": ["direct"]}]))
-    result = aster_ref(
-        "serve", "--port", "0", "--root", str(workspace), "--schemas", str(schemas)
-    )
+    result = aster_ref("serve", "--port", "0", "--root", str(workspace), "--schemas", str(schemas))
     assert result.returncode == 2
     builtins = "Bash, Glob, Grep, Read, Write"
-    assert (
-        result.stderr
-        == messages.NO_HANDLER.format(tool="Deploy", source=schemas, builtins=builtins)
-        + "\n"
-    )
+    assert result.stderr == messages.NO_HANDLER.format(tool="Deploy", source=schemas, builtins=builtins) + "\n"
 
 
-def test_serve_with_an_unreadable_schemas_file_exits_2(
-    workspace: Path, tmp_path: Path
-) -> None:
+def test_serve_with_an_unreadable_schemas_file_exits_2(workspace: Path, tmp_path: Path) -> None:
     schemas = tmp_path / "schemas.json"
     schemas.write_text("{")
-    result = aster_ref(
-        "serve", "--port", "0", "--root", str(workspace), "--schemas", str(schemas)
-    )
+    result = aster_ref("serve", "--port", "0", "--root", str(workspace), "--schemas", str(schemas))
     assert result.returncode == 2
-    assert result.stderr.startswith(
-        messages.SCHEMAS_FILE_INVALID.format(path=schemas, error="")
-    )
+    assert result.stderr.startswith(messages.SCHEMAS_FILE_INVALID.format(path=schemas, error=""))
 
 
 def test_run_failure_prints_the_traceback_and_exits_1(bridge: Bridge) -> None:
@@ -196,9 +166,7 @@ def test_run_failure_prints_the_traceback_and_exits_1(bridge: Bridge) -> None:
     )
     assert result.returncode == 1
     assert result.stdout == "before\n"
-    assert result.stderr.endswith(
-        "ToolError: Tool Read failed: file not found: x.txt\n"
-    )
+    assert result.stderr.endswith("ToolError: Tool Read failed: file not found: x.txt\n")
 
 
 def test_run_json_prints_the_execution_result(bridge: Bridge) -> None:
@@ -233,16 +201,12 @@ def test_run_json_prints_the_execution_result(bridge: Bridge) -> None:
 
 
 def test_run_timeout_prints_execution_timeout(tmp_path: Path) -> None:
-    result = aster_ref(
-        "run", "--timeout", "0.5", write(tmp_path, "import time\ntime.sleep(10)")
-    )
+    result = aster_ref("run", "--timeout", "0.5", write(tmp_path, "import time\ntime.sleep(10)"))
     assert result.returncode == 1
     assert result.stderr == messages.EXECUTION_TIMEOUT + "\n"
 
 
-def test_run_without_a_bridge_prints_the_connection_error(
-    unused_tcp_port: int, tmp_path: Path
-) -> None:
+def test_run_without_a_bridge_prints_the_connection_error(unused_tcp_port: int, tmp_path: Path) -> None:
     result = aster_ref(
         "run",
         "--bridge-url",
@@ -250,18 +214,12 @@ def test_run_without_a_bridge_prints_the_connection_error(
         write(tmp_path, 'await Read(path="a")'),
     )
     assert result.returncode == 1
-    quoted = messages.CONNECTION_ERROR.format(
-        detail=f"Cannot connect to host localhost:{unused_tcp_port} "
-    )
+    quoted = messages.CONNECTION_ERROR.format(detail=f"Cannot connect to host localhost:{unused_tcp_port} ")
     assert quoted in result.stderr.splitlines()[-1]
 
 
-def test_run_with_python_lacking_aiohttp(
-    python_without_aiohttp: Path, tmp_path: Path
-) -> None:
-    result = aster_ref(
-        "run", "--python", str(python_without_aiohttp), write(tmp_path, "print(1)")
-    )
+def test_run_with_python_lacking_aiohttp(python_without_aiohttp: Path, tmp_path: Path) -> None:
+    result = aster_ref("run", "--python", str(python_without_aiohttp), write(tmp_path, "print(1)"))
     assert (result.returncode, result.stdout, result.stderr) == (
         1,
         "",
@@ -269,9 +227,7 @@ def test_run_with_python_lacking_aiohttp(
     )
 
 
-def test_run_bridge_url_defaults_to_the_environment(
-    bridge: Bridge, tmp_path: Path
-) -> None:
+def test_run_bridge_url_defaults_to_the_environment(bridge: Bridge, tmp_path: Path) -> None:
     env = {**os.environ, "ASTER_BRIDGE_URL": bridge.url}
     result = subprocess.run(
         [*CLI, "run", write(tmp_path, 'print(await Glob(pattern="*.md"))')],
@@ -284,9 +240,7 @@ def test_run_bridge_url_defaults_to_the_environment(
 
 
 def test_run_with_bad_input_json_exits_2(tmp_path: Path) -> None:
-    result = aster_ref(
-        "run", "--tools", "Read", "--input", "[1]", write(tmp_path, "print(1)")
-    )
+    result = aster_ref("run", "--tools", "Read", "--input", "[1]", write(tmp_path, "print(1)"))
     assert (result.returncode, result.stderr) == (
         2,
         messages.JSON_ARGUMENT_NOT_OBJECT.format(what="--input") + "\n",
@@ -317,9 +271,7 @@ def test_run_wrapped_refuses_tools_and_input(tmp_path: Path) -> None:
 
 
 def test_call_runs_one_tool_as_a_direct_caller(workspace: Path) -> None:
-    result = aster_ref(
-        "call", "--root", str(workspace), "Bash", '{"command": "cat test.txt"}'
-    )
+    result = aster_ref("call", "--root", str(workspace), "Bash", '{"command": "cat test.txt"}')
     assert result.returncode == 0
     assert json.loads(result.stdout) == {
         "success": True,
@@ -328,9 +280,7 @@ def test_call_runs_one_tool_as_a_direct_caller(workspace: Path) -> None:
 
 
 def test_call_reads_input_from_stdin(workspace: Path) -> None:
-    result = aster_ref(
-        "call", "--root", str(workspace), "Read", "-", input='{"path": "test.txt"}'
-    )
+    result = aster_ref("call", "--root", str(workspace), "Read", "-", input='{"path": "test.txt"}')
     assert (result.returncode, json.loads(result.stdout)) == (
         0,
         {"success": True, "result": "hello\n"},
@@ -354,9 +304,7 @@ def test_call_unknown_tool_or_bad_json_exits_2(workspace: Path) -> None:
     )
     bad = aster_ref("call", "--root", str(workspace), "Read", "{path}")
     assert bad.returncode == 2
-    assert bad.stderr.startswith(
-        messages.BAD_JSON_ARGUMENT.format(what="tool input", error="")
-    )
+    assert bad.stderr.startswith(messages.BAD_JSON_ARGUMENT.format(what="tool input", error=""))
 
 
 def test_console_script_matches_python_m(workspace: Path) -> None:
@@ -373,12 +321,8 @@ def test_console_script_matches_python_m(workspace: Path) -> None:
     }
 
 
-def test_ctrl_c_during_run_kills_the_code_and_cleans_up(
-    tmp_path: Path, dies: Callable[[int], bool]
-) -> None:
-    code = (
-        "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
-    )
+def test_ctrl_c_during_run_kills_the_code_and_cleans_up(tmp_path: Path, dies: Callable[[int], bool]) -> None:
+    code = "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
     temp = tmp_path / "tmp"
     temp.mkdir()
     process = subprocess.Popen(
@@ -390,9 +334,7 @@ def test_ctrl_c_during_run_kills_the_code_and_cleans_up(
     )
     pid_file = tmp_path / "run.pid"
     deadline = time.monotonic() + 20
-    while (
-        not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline
-    ):
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=10)

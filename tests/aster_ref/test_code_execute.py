@@ -17,17 +17,13 @@ from aster_ref import (
 )
 
 
-async def test_first_execute_starts_the_bridge_and_injects_tools(
-    registry: Registry, tmp_path: Path
-) -> None:
+async def test_first_execute_starts_the_bridge_and_injects_tools(registry: Registry, tmp_path: Path) -> None:
     async def add(input: dict, ctx: ToolContext) -> int:
         return input["a"] + input["b"]
 
     registry.register(ToolSchema("Add", allowed_callers=[DIRECT, CODE_EXECUTION]), add)
     runtime = PythonRuntime(RuntimeConfig(work_dir=tmp_path))
-    async with CodeExecute(
-        registry, runtime, bridge_url="http://127.0.0.1:0"
-    ) as code_execute:
+    async with CodeExecute(registry, runtime, bridge_url="http://127.0.0.1:0") as code_execute:
         assert code_execute.server is None
         code = 'print(await Add(a=2, b=3) + len(await Read(path="test.txt")))'
         result = await code_execute.execute(code)
@@ -41,9 +37,7 @@ async def test_first_execute_starts_the_bridge_and_injects_tools(
     assert code_execute.server is None
 
 
-async def test_a_slow_tool_shows_the_gain_of_gather(
-    registry: Registry, tmp_path: Path
-) -> None:
+async def test_a_slow_tool_shows_the_gain_of_gather(registry: Registry, tmp_path: Path) -> None:
     # The harness's latency check relies on wrapping a built-in handler like this.
     original = registry.get("Read")
 

@@ -24,10 +24,7 @@ def test_quoted_holds_the_five_messages_the_docs_quote() -> None:
 
 def test_file_not_found_reads_as_the_docs_quote_it() -> None:
     error = messages.FILE_NOT_FOUND.format(path="x.txt")
-    assert (
-        messages.TOOL_FAILED.format(tool="Read", error=error)
-        == "Tool Read failed: file not found: x.txt"
-    )
+    assert messages.TOOL_FAILED.format(tool="Read", error=error) == "Tool Read failed: file not found: x.txt"
 
 
 def test_no_other_module_repeats_a_quoted_message() -> None:

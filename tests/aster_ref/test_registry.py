@@ -73,13 +73,8 @@ async def test_update_schema_keeps_the_handler(registry: Registry) -> None:
     registry.update_schema(ToolSchema("Read", "custom", allowed_callers=[DIRECT]))
     bridge = ToolBridge(registry)
     assert bridge.schema("Read").description == "custom"
-    assert (
-        await bridge.call("Read", {"path": "test.txt"}, ToolContext(DIRECT))
-        == "hello\n"
-    )
-    with pytest.raises(
-        ToolNotAllowedError, match="Tool Read is not allowed in code_execution context"
-    ):
+    assert await bridge.call("Read", {"path": "test.txt"}, ToolContext(DIRECT)) == "hello\n"
+    with pytest.raises(ToolNotAllowedError, match="Tool Read is not allowed in code_execution context"):
         await bridge.call("Read", {"path": "test.txt"})
 
 

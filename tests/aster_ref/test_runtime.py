@@ -29,9 +29,7 @@ def work_dir(tmp_path: Path) -> Path:
     return path
 
 
-def make_runtime(
-    server: HTTPBridgeServer | None, work_dir: Path, **config: object
-) -> PythonRuntime:
+def make_runtime(server: HTTPBridgeServer | None, work_dir: Path, **config: object) -> PythonRuntime:
     runtime = PythonRuntime(RuntimeConfig(work_dir=work_dir, **config))  # type: ignore[arg-type]
     if server is not None:
         runtime.set_bridge_url(server.url, server.token)
@@ -42,9 +40,7 @@ def temp_files(work_dir: Path) -> list[Path]:
     return list(work_dir.glob("aster_*.py"))
 
 
-async def test_top_level_await_and_json_output(
-    bridge_server: HTTPBridgeServer, work_dir: Path
-) -> None:
+async def test_top_level_await_and_json_output(bridge_server: HTTPBridgeServer, work_dir: Path) -> None:
     code = 'import json\ntext = await Read(path="test.txt")\nprint(json.dumps({"text": text, "n": input_data["n"]}))'
     result = await make_runtime(bridge_server, work_dir).execute(code, {"n": 3})
     assert result.success, result.stderr
@@ -64,9 +60,7 @@ async def test_output_is_the_last_json_line_or_the_text(work_dir: Path) -> None:
     assert (await runtime.execute('print("just text")')).output == "just text\n"
 
 
-async def test_concurrent_tool_calls_with_gather(
-    bridge_server: HTTPBridgeServer, work_dir: Path
-) -> None:
+async def test_concurrent_tool_calls_with_gather(bridge_server: HTTPBridgeServer, work_dir: Path) -> None:
     code = (
         "import asyncio\n"
         'texts = await asyncio.gather(Read(path="test.txt"), Read(path="a.txt"))\n'
@@ -75,9 +69,7 @@ async def test_concurrent_tool_calls_with_gather(
     assert (await make_runtime(bridge_server, work_dir).execute(code)).output == [6, 17]
 
 
-async def test_globals_show_the_tools_and_input_data(
-    bridge_server: HTTPBridgeServer, work_dir: Path
-) -> None:
+async def test_globals_show_the_tools_and_input_data(bridge_server: HTTPBridgeServer, work_dir: Path) -> None:
     code = "import json\nprint(json.dumps(sorted(k for k in globals() if not k.startswith('_'))))"
     runtime = make_runtime(bridge_server, work_dir)
     runtime.set_tools(["Read", "Glob"])
@@ -93,9 +85,7 @@ async def test_globals_show_the_tools_and_input_data(
 async def test_uncaught_tool_error_gives_a_traceback_and_its_last_line(
     bridge_server: HTTPBridgeServer, work_dir: Path
 ) -> None:
-    result = await make_runtime(bridge_server, work_dir).execute(
-        'x = 1\nawait Read(path="x.txt")'
-    )
+    result = await make_runtime(bridge_server, work_dir).execute('x = 1\nawait Read(path="x.txt")')
     assert not result.success
     assert result.exit_code == 1
     assert result.error == "ToolError: Tool Read failed: file not found: x.txt"
@@ -104,9 +94,7 @@ async def test_uncaught_tool_error_gives_a_traceback_and_its_last_line(
     assert temp_files(work_dir) == []
 
 
-async def test_caught_tool_error_lets_the_code_go_on(
-    bridge_server: HTTPBridgeServer, work_dir: Path
-) -> None:
+async def test_caught_tool_error_lets_the_code_go_on(bridge_server: HTTPBridgeServer, work_dir: Path) -> None:
     code = (
         "try:\n"
         '    result = await Read(path="nonexistent.txt")\n'
@@ -115,40 +103,27 @@ async def test_caught_tool_error_lets_the_code_go_on(
     )
     result = await make_runtime(bridge_server, work_dir).execute(code)
     assert result.success
-    assert (
-        result.stdout
-        == "ToolError: Tool Read failed: file not found: nonexistent.txt\n"
-    )
+    assert result.stdout == "ToolError: Tool Read failed: file not found: nonexistent.txt\n"
 
 
-async def test_tool_not_allowed_from_code(
-    bridge_server: HTTPBridgeServer, work_dir: Path
-) -> None:
+async def test_tool_not_allowed_from_code(bridge_server: HTTPBridgeServer, work_dir: Path) -> None:
     runtime = make_runtime(bridge_server, work_dir)
     runtime.set_tools(["Bash"])
     result = await runtime.execute('await Bash(command="id")')
     assert result.error == "ToolError: " + messages.TOOL_NOT_ALLOWED.format(tool="Bash")
 
 
-async def test_bridge_down_gives_the_connection_error(
-    work_dir: Path, unused_tcp_port: int
-) -> None:
+async def test_bridge_down_gives_the_connection_error(work_dir: Path, unused_tcp_port: int) -> None:
     runtime = make_runtime(None, work_dir)
     runtime.set_bridge_url(f"http://localhost:{unused_tcp_port}")
     result = await runtime.execute('await Read(path="test.txt")')
     assert result.error is not None
-    quoted = messages.CONNECTION_ERROR.format(
-        detail=f"Cannot connect to host localhost:{unused_tcp_port} "
-    )
+    quoted = messages.CONNECTION_ERROR.format(detail=f"Cannot connect to host localhost:{unused_tcp_port} ")
     assert quoted in result.error
 
 
-async def test_token_reaches_the_sdk_through_the_environment(
-    registry: Registry, work_dir: Path
-) -> None:
-    async with HTTPBridgeServer(
-        ToolBridge(registry), "127.0.0.1", 0, token="s3cret"
-    ) as server:
+async def test_token_reaches_the_sdk_through_the_environment(registry: Registry, work_dir: Path) -> None:
+    async with HTTPBridgeServer(ToolBridge(registry), "127.0.0.1", 0, token="s3cret") as server:
         runtime = make_runtime(server, work_dir)
         assert (await runtime.execute('print(await Read(path="test.txt"))')).success
         runtime.set_bridge_url(server.url)
@@ -194,9 +169,7 @@ async def test_timeout_kills_the_process_group_and_returns_promptly(
     assert temp_files(work_dir) == []
 
 
-async def test_children_left_behind_by_a_successful_run_are_killed(
-    work_dir: Path, dies: Callable[[int], bool]
-) -> None:
+async def test_children_left_behind_by_a_successful_run_are_killed(work_dir: Path, dies: Callable[[int], bool]) -> None:
     code = "import subprocess\nchild = subprocess.Popen(['sleep', '30'])\nopen('child.pid', 'w').write(str(child.pid))"
     assert (await make_runtime(None, work_dir).execute(code)).success
     assert dies(int((work_dir / "child.pid").read_text()))
@@ -215,9 +188,7 @@ async def test_output_past_max_output_is_truncated_with_a_marker(
 async def test_cancellation_kills_the_run_and_deletes_the_temp_file(
     work_dir: Path, dies: Callable[[int], bool]
 ) -> None:
-    code = (
-        "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
-    )
+    code = "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
     run = asyncio.create_task(make_runtime(None, work_dir).execute(code))
     pid_file = work_dir / "run.pid"
     while not pid_file.exists() or not pid_file.read_text():
@@ -263,12 +234,8 @@ async def test_cancelling_a_waiting_run_leaves_nothing_behind(work_dir: Path) ->
     assert (await runtime.execute("print(1)")).output == 1  # the slot was given back
 
 
-async def test_python_without_aiohttp_says_how_to_install_it(
-    python_without_aiohttp: Path, work_dir: Path
-) -> None:
-    result = await make_runtime(
-        None, work_dir, python=str(python_without_aiohttp)
-    ).execute("print(1)")
+async def test_python_without_aiohttp_says_how_to_install_it(python_without_aiohttp: Path, work_dir: Path) -> None:
+    result = await make_runtime(None, work_dir, python=str(python_without_aiohttp)).execute("print(1)")
     assert result.exit_code == 1
     assert result.stderr == messages.AIOHTTP_REQUIRED + "\n"
     assert result.error == messages.AIOHTTP_REQUIRED
@@ -278,23 +245,15 @@ async def test_python_older_than_3_10_is_named(work_dir: Path, tmp_path: Path) -
     # Make the interpreter report 3.9 before the prelude runs (site imports sitecustomize).
     fake = tmp_path / "fake-3.9"
     fake.mkdir()
-    (fake / "sitecustomize.py").write_text(
-        "import sys\nsys.version_info = (3, 9, 18, 'final', 0)\n"
-    )
+    (fake / "sitecustomize.py").write_text("import sys\nsys.version_info = (3, 9, 18, 'final', 0)\n")
     runtime = make_runtime(None, work_dir, env={"PYTHONPATH": str(fake)})
     result = await runtime.execute("print(1)")
-    assert result.error == messages.PYTHON_TOO_OLD.format(
-        executable=sys.executable, version="3.9.18"
-    )
+    assert result.error == messages.PYTHON_TOO_OLD.format(minimum="3.10", executable=sys.executable, version="3.9.18")
 
 
 async def test_missing_interpreter_is_named(work_dir: Path) -> None:
-    result = await make_runtime(None, work_dir, python="/nonexistent/python3").execute(
-        "print(1)"
-    )
-    assert result.error == messages.PYTHON_NOT_FOUND.format(
-        python="/nonexistent/python3"
-    )
+    result = await make_runtime(None, work_dir, python="/nonexistent/python3").execute("print(1)")
+    assert result.error == messages.PYTHON_NOT_FOUND.format(python="/nonexistent/python3")
     assert temp_files(work_dir) == []
 
 
@@ -321,9 +280,7 @@ def test_result_serialises_with_the_documented_keys() -> None:
 
 
 def test_wrap_code_refuses_tool_names_code_cannot_call() -> None:
-    with pytest.raises(
-        ValueError, match=r"tool name 'my-tool' is not a Python identifier"
-    ):
+    with pytest.raises(ValueError, match=r"tool name 'my-tool' is not a Python identifier"):
         PythonRuntime().set_tools(["my-tool"])
 
 

@@ -64,9 +64,7 @@ async def test_unknown_schema_is_a_bridge_error(
     async with AsterBridge(bridge_server.url) as bridge:
         with pytest.raises(BridgeError) as error:
             await bridge.schema("Nope")
-    assert str(error.value) == messages.BRIDGE_HTTP_ERROR.format(
-        status=404, error="unknown tool: Nope"
-    )
+    assert str(error.value) == messages.BRIDGE_HTTP_ERROR.format(status=404, error="unknown tool: Nope")
 
 
 async def test_wrong_token_is_a_bridge_error(registry: Registry) -> None:
@@ -74,19 +72,13 @@ async def test_wrong_token_is_a_bridge_error(registry: Registry) -> None:
         HTTPBridgeServer(ToolBridge(registry), "127.0.0.1", 0, token="t") as server,
         AsterBridge(server.url, "wrong") as bridge,
     ):
-        with pytest.raises(
-            BridgeError, match="HTTP 401: missing or wrong bearer token"
-        ):
+        with pytest.raises(BridgeError, match="HTTP 401: missing or wrong bearer token"):
             await bridge.call("Read", {"path": "test.txt"})
 
 
-async def test_token_comes_from_the_environment(
-    registry: Registry, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_token_comes_from_the_environment(registry: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASTER_BRIDGE_TOKEN", "t")
-    async with HTTPBridgeServer(
-        ToolBridge(registry), "127.0.0.1", 0, token="t"
-    ) as server:
+    async with HTTPBridgeServer(ToolBridge(registry), "127.0.0.1", 0, token="t") as server:
         monkeypatch.setenv("ASTER_BRIDGE_URL", server.url)
         async with AsterBridge() as bridge:
             assert await bridge.call("Read", {"path": "test.txt"}) == "hello\n"
@@ -95,24 +87,16 @@ async def test_token_comes_from_the_environment(
 async def test_connection_refused_reads_as_the_docs_quote_it(
     unused_tcp_port: int,
 ) -> None:
-    async with AsterBridge(
-        f"http://localhost:{unused_tcp_port}", retries=1, backoff=0.01
-    ) as bridge:
+    async with AsterBridge(f"http://localhost:{unused_tcp_port}", retries=1, backoff=0.01) as bridge:
         with pytest.raises(BridgeConnectionError) as refused:
             await bridge.call("Read", {"path": "test.txt"})
-    assert str(refused.value).startswith(
-        f"Connection error: Cannot connect to host localhost:{unused_tcp_port} "
-    )
+    assert str(refused.value).startswith(f"Connection error: Cannot connect to host localhost:{unused_tcp_port} ")
 
 
-async def test_network_errors_are_retried_until_the_bridge_is_up(
-    registry: Registry, unused_tcp_port: int
-) -> None:
+async def test_network_errors_are_retried_until_the_bridge_is_up(registry: Registry, unused_tcp_port: int) -> None:
     server = HTTPBridgeServer(ToolBridge(registry), "127.0.0.1", unused_tcp_port)
     # Retries at 0.1, 0.3, 0.7 s after the first try; the bridge comes up in between.
-    async with AsterBridge(
-        f"http://127.0.0.1:{unused_tcp_port}", retries=3, backoff=0.1
-    ) as bridge:
+    async with AsterBridge(f"http://127.0.0.1:{unused_tcp_port}", retries=3, backoff=0.1) as bridge:
         call = asyncio.create_task(bridge.call("Read", {"path": "test.txt"}))
         await asyncio.sleep(0.05)
         assert not call.done()

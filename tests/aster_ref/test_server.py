@@ -38,15 +38,11 @@ async def test_health(client: TestClient) -> None:
 
 
 async def test_list_shows_only_code_callable_tools(client: TestClient) -> None:
-    assert await json_of(await client.get("/tools/list"), 200) == {
-        "tools": ["Glob", "Grep", "Read", "Write"]
-    }
+    assert await json_of(await client.get("/tools/list"), 200) == {"tools": ["Glob", "Grep", "Read", "Write"]}
 
 
 async def test_schema_of_a_tool(client: TestClient) -> None:
-    body = await json_of(
-        await client.get("/tools/schema", params={"name": "Read"}), 200
-    )
+    body = await json_of(await client.get("/tools/schema", params={"name": "Read"}), 200)
     assert body["name"] == "Read"
     assert body["allowed_callers"] == ["direct", "code_execution_20250825"]
     assert body["input_schema"]["required"] == ["path"]
@@ -54,54 +50,38 @@ async def test_schema_of_a_tool(client: TestClient) -> None:
 
 
 async def test_schema_of_an_unknown_tool_is_404(client: TestClient) -> None:
-    body = await json_of(
-        await client.get("/tools/schema", params={"name": "Nope"}), 404
-    )
+    body = await json_of(await client.get("/tools/schema", params={"name": "Nope"}), 404)
     assert body == {"error": messages.UNKNOWN_TOOL.format(tool="Nope")}
 
 
 async def test_schema_without_a_name_is_400(client: TestClient) -> None:
-    assert await json_of(await client.get("/tools/schema"), 400) == {
-        "error": messages.MISSING_SCHEMA_NAME
-    }
+    assert await json_of(await client.get("/tools/schema"), 400) == {"error": messages.MISSING_SCHEMA_NAME}
 
 
 async def test_call_succeeds(client: TestClient) -> None:
-    response = await client.post(
-        "/tools/call", json={"tool": "Read", "input": {"path": "test.txt"}}
-    )
+    response = await client.post("/tools/call", json={"tool": "Read", "input": {"path": "test.txt"}})
     assert await json_of(response, 200) == {"success": True, "result": "hello\n"}
 
 
 async def test_tool_failure_is_data_with_200(client: TestClient) -> None:
-    response = await client.post(
-        "/tools/call", json={"tool": "Read", "input": {"path": "x.txt"}}
-    )
+    response = await client.post("/tools/call", json={"tool": "Read", "input": {"path": "x.txt"}})
     assert await json_of(response, 200) == {
         "success": False,
         "error": "file not found: x.txt",
     }
 
 
-async def test_read_outside_the_root_says_why(
-    client: TestClient, workspace: Any
-) -> None:
-    response = await client.post(
-        "/tools/call", json={"tool": "Read", "input": {"path": "/nonexistent/file.txt"}}
-    )
+async def test_read_outside_the_root_says_why(client: TestClient, workspace: Any) -> None:
+    response = await client.post("/tools/call", json={"tool": "Read", "input": {"path": "/nonexistent/file.txt"}})
     body = await json_of(response, 200)
     assert body == {
         "success": False,
-        "error": messages.PATH_ESCAPES_ROOT.format(
-            path="/nonexistent/file.txt", root=workspace
-        ),
+        "error": messages.PATH_ESCAPES_ROOT.format(path="/nonexistent/file.txt", root=workspace),
     }
 
 
 async def test_tool_not_allowed_from_code_is_403(client: TestClient) -> None:
-    response = await client.post(
-        "/tools/call", json={"tool": "Bash", "input": {"command": "id"}}
-    )
+    response = await client.post("/tools/call", json={"tool": "Bash", "input": {"command": "id"}})
     body = await json_of(response, 403)
     assert body == {
         "success": False,
@@ -130,60 +110,36 @@ async def test_unknown_tool_is_404(client: TestClient) -> None:
         (b'{"tool": "Read", "input": "test.txt"}', messages.INPUT_NOT_OBJECT),
     ],
 )
-async def test_bad_requests_are_400_with_a_message(
-    client: TestClient, body: bytes, message: str
-) -> None:
-    response = await client.post(
-        "/tools/call", data=body, headers={"Content-Type": "application/json"}
-    )
+async def test_bad_requests_are_400_with_a_message(client: TestClient, body: bytes, message: str) -> None:
+    response = await client.post("/tools/call", data=body, headers={"Content-Type": "application/json"})
     assert await json_of(response, 400) == {"error": message}
 
 
 async def test_body_over_1_mib_is_413(client: TestClient) -> None:
-    payload = (
-        b'{"tool": "Write", "input": {"path": "big", "content": "'
-        + b"x" * MAX_BODY
-        + b'"}}'
-    )
-    response = await client.post(
-        "/tools/call", data=payload, headers={"Content-Type": "application/json"}
-    )
-    assert await json_of(response, 413) == {
-        "error": messages.BODY_TOO_LARGE.format(limit=MAX_BODY)
-    }
+    payload = b'{"tool": "Write", "input": {"path": "big", "content": "' + b"x" * MAX_BODY + b'"}}'
+    response = await client.post("/tools/call", data=payload, headers={"Content-Type": "application/json"})
+    assert await json_of(response, 413) == {"error": messages.BODY_TOO_LARGE.format(limit=MAX_BODY)}
 
 
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [("GET", "/tools/call", "POST"), ("POST", "/health", "GET")],
 )
-async def test_wrong_method_is_405_with_allow_header(
-    client: TestClient, method: str, path: str, allowed: str
-) -> None:
+async def test_wrong_method_is_405_with_allow_header(client: TestClient, method: str, path: str, allowed: str) -> None:
     response = await client.request(method, path)
     body = await json_of(response, 405)
-    assert body == {
-        "error": messages.METHOD_NOT_ALLOWED.format(
-            method=method, path=path, allowed=allowed
-        )
-    }
+    assert body == {"error": messages.METHOD_NOT_ALLOWED.format(method=method, path=path, allowed=allowed)}
     assert response.headers["Allow"] == allowed
 
 
 async def test_unknown_path_is_404_json(client: TestClient) -> None:
-    assert await json_of(await client.get("/nope"), 404) == {
-        "error": messages.NOT_FOUND.format(path="/nope")
-    }
+    assert await json_of(await client.get("/nope"), 404) == {"error": messages.NOT_FOUND.format(path="/nope")}
 
 
 async def test_foreign_host_header_is_refused(client: TestClient) -> None:
     response = await client.get("/health", headers={"Host": "evil.example:8080"})
     body = await json_of(response, 403)
-    assert body == {
-        "error": messages.HOST_NOT_ALLOWED.format(
-            host="evil.example:8080", host_name="evil.example"
-        )
-    }
+    assert body == {"error": messages.HOST_NOT_ALLOWED.format(host="evil.example:8080", host_name="evil.example")}
 
 
 @pytest.mark.parametrize("host", ["localhost:8080", "127.0.0.1", "[::1]:8080"])
@@ -191,42 +147,24 @@ async def test_loopback_host_headers_pass(client: TestClient, host: str) -> None
     assert (await client.get("/health", headers={"Host": host})).status == 200
 
 
-async def test_host_named_by_host_option_passes(
-    aiohttp_client: MakeClient, registry: Registry
-) -> None:
-    client = await aiohttp_client(
-        HTTPBridgeServer(ToolBridge(registry), "bridge.internal").make_app()
-    )
-    assert (
-        await client.get("/health", headers={"Host": "bridge.internal:8080"})
-    ).status == 200
-    assert (
-        await client.get("/health", headers={"Host": "other.internal:8080"})
-    ).status == 403
+async def test_host_named_by_host_option_passes(aiohttp_client: MakeClient, registry: Registry) -> None:
+    client = await aiohttp_client(HTTPBridgeServer(ToolBridge(registry), "bridge.internal").make_app())
+    assert (await client.get("/health", headers={"Host": "bridge.internal:8080"})).status == 200
+    assert (await client.get("/health", headers={"Host": "other.internal:8080"})).status == 403
 
 
-async def test_token_is_required_when_set(
-    aiohttp_client: MakeClient, registry: Registry
-) -> None:
-    client = await aiohttp_client(
-        HTTPBridgeServer(ToolBridge(registry), token="s3cret").make_app()
-    )
+async def test_token_is_required_when_set(aiohttp_client: MakeClient, registry: Registry) -> None:
+    client = await aiohttp_client(HTTPBridgeServer(ToolBridge(registry), token="s3cret").make_app())
     refused = await client.get("/tools/list", headers={"Authorization": "Bearer wrong"})
     assert await json_of(refused, 401) == {"error": messages.UNAUTHORIZED}
     assert refused.headers["WWW-Authenticate"] == "Bearer"
     assert (await client.get("/tools/list")).status == 401
-    assert (
-        await client.get("/tools/list", headers={"Authorization": "Bearer s3cret"})
-    ).status == 200
+    assert (await client.get("/tools/list", headers={"Authorization": "Bearer s3cret"})).status == 200
     assert (await client.get("/health")).status == 200
 
 
-async def test_context_factory_decides_the_caller(
-    aiohttp_client: MakeClient, registry: Registry
-) -> None:
-    server = HTTPBridgeServer(
-        ToolBridge(registry), context_factory=lambda request: ToolContext(DIRECT)
-    )
+async def test_context_factory_decides_the_caller(aiohttp_client: MakeClient, registry: Registry) -> None:
+    server = HTTPBridgeServer(ToolBridge(registry), context_factory=lambda request: ToolContext(DIRECT))
     client = await aiohttp_client(server.make_app())
     assert "Bash" in (await json_of(await client.get("/tools/list"), 200))["tools"]
 

@@ -22,10 +22,7 @@ async def test_read_returns_text(bridge: ToolBridge) -> None:
 
 
 async def test_read_offset_and_limit_select_lines(bridge: ToolBridge) -> None:
-    assert (
-        await bridge.call("Read", {"path": "a.txt", "offset": 2, "limit": 1})
-        == "beta\n"
-    )
+    assert await bridge.call("Read", {"path": "a.txt", "offset": 2, "limit": 1}) == "beta\n"
 
 
 async def test_read_of_a_missing_file_says_file_not_found(bridge: ToolBridge) -> None:
@@ -39,23 +36,15 @@ async def test_read_of_a_directory_says_so(bridge: ToolBridge) -> None:
         await bridge.call("Read", {"path": "data"})
 
 
-@pytest.mark.parametrize(
-    "path", ["../outside.txt", "data/../../outside.txt", "/etc/hostname"]
-)
-async def test_paths_leaving_the_root_are_refused(
-    bridge: ToolBridge, workspace: Path, path: str
-) -> None:
+@pytest.mark.parametrize("path", ["../outside.txt", "data/../../outside.txt", "/etc/hostname"])
+async def test_paths_leaving_the_root_are_refused(bridge: ToolBridge, workspace: Path, path: str) -> None:
     (workspace.parent / "outside.txt").write_text("secret")
     with pytest.raises(ToolFailure) as failure:
         await bridge.call("Read", {"path": path})
-    assert str(failure.value) == messages.PATH_ESCAPES_ROOT.format(
-        path=path, root=workspace
-    )
+    assert str(failure.value) == messages.PATH_ESCAPES_ROOT.format(path=path, root=workspace)
 
 
-async def test_symlink_out_of_the_root_is_refused(
-    bridge: ToolBridge, workspace: Path
-) -> None:
+async def test_symlink_out_of_the_root_is_refused(bridge: ToolBridge, workspace: Path) -> None:
     (workspace.parent / "outside.txt").write_text("secret")
     (workspace / "link.txt").symlink_to(workspace.parent / "outside.txt")
     with pytest.raises(ToolFailure, match="path escapes workspace root: link.txt"):
@@ -65,23 +54,17 @@ async def test_symlink_out_of_the_root_is_refused(
     assert (workspace.parent / "outside.txt").read_text() == "secret"
 
 
-async def test_absolute_path_inside_the_root_is_allowed(
-    bridge: ToolBridge, workspace: Path
-) -> None:
+async def test_absolute_path_inside_the_root_is_allowed(bridge: ToolBridge, workspace: Path) -> None:
     assert await bridge.call("Read", {"path": str(workspace / "test.txt")}) == "hello\n"
 
 
-async def test_write_creates_parents_and_reports_bytes(
-    bridge: ToolBridge, workspace: Path
-) -> None:
+async def test_write_creates_parents_and_reports_bytes(bridge: ToolBridge, workspace: Path) -> None:
     result = await bridge.call("Write", {"path": "out/new.txt", "content": "héllo"})
     assert result == {"path": "out/new.txt", "bytes_written": 6}
     assert (workspace / "out" / "new.txt").read_text() == "héllo"
 
 
-async def test_glob_lists_files_relative_to_root(
-    bridge: ToolBridge, workspace: Path
-) -> None:
+async def test_glob_lists_files_relative_to_root(bridge: ToolBridge, workspace: Path) -> None:
     (workspace.parent / "outside.txt").write_text("secret")
     (workspace / "escape").symlink_to(workspace.parent)
     assert await bridge.call("Glob", {"pattern": "**/*.md"}) == ["data/notes.md"]
@@ -107,9 +90,7 @@ async def test_grep_finds_lines_with_path_and_number(bridge: ToolBridge) -> None
 
 
 async def test_grep_reports_a_bad_regex(bridge: ToolBridge) -> None:
-    with pytest.raises(
-        ToolFailure, match="invalid regular expression '\\(': missing \\)"
-    ):
+    with pytest.raises(ToolFailure, match="invalid regular expression '\\(': missing \\)"):
         await bridge.call("Grep", {"pattern": "("})
 
 
@@ -118,12 +99,8 @@ async def test_grep_outside_the_root_is_refused(bridge: ToolBridge) -> None:
         await bridge.call("Grep", {"pattern": "x", "path": ".."})
 
 
-async def test_bash_runs_in_the_root_for_direct_callers(
-    bridge: ToolBridge, workspace: Path
-) -> None:
-    result = await bridge.call(
-        "Bash", {"command": "pwd; echo err >&2; exit 3"}, DIRECT_CALL
-    )
+async def test_bash_runs_in_the_root_for_direct_callers(bridge: ToolBridge, workspace: Path) -> None:
+    result = await bridge.call("Bash", {"command": "pwd; echo err >&2; exit 3"}, DIRECT_CALL)
     assert result == {"stdout": f"{workspace}\n", "stderr": "err\n", "exit_code": 3}
 
 
@@ -133,8 +110,6 @@ async def test_bash_timeout_kills_the_command_and_its_children(
     command = "sleep 30 & echo $! > child.pid; wait"
     with pytest.raises(ToolFailure) as failure:
         await bridge.call("Bash", {"command": command, "timeout": 0.5}, DIRECT_CALL)
-    assert str(failure.value) == messages.COMMAND_TIMEOUT.format(
-        seconds=0.5, command=command
-    )
+    assert str(failure.value) == messages.COMMAND_TIMEOUT.format(seconds=0.5, command=command)
     child = int((workspace / "child.pid").read_text())
     assert dies(child)

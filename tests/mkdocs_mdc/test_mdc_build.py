@@ -27,9 +27,7 @@ plugins: [mdc]
 """
 
 
-def build(
-    site: Path, pages: dict[str, str], config: str = MKDOCS_YML
-) -> subprocess.CompletedProcess[str]:
+def build(site: Path, pages: dict[str, str], config: str = MKDOCS_YML) -> subprocess.CompletedProcess[str]:
     (site / "mkdocs.yml").write_text(config, encoding="utf-8")
     for name, text in pages.items():
         (site / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -58,24 +56,14 @@ def test_good_pages_build_with_lucide_svg_and_front_matter(tmp_path: Path) -> No
     book = re.search(r'<svg [^>]*class="lucide lucide-book"[^>]*>', html)
     assert book is not None and 'style="fill: none"' in book[0]
     assert "<title>Every component - Test</title>" in html
-    assert (
-        '<meta name="description" content="One page that uses every MDC component the converter knows">'
-        in html
-    )
+    assert '<meta name="description" content="One page that uses every MDC component the converter knows">' in html
     assert 'href="assets/stylesheets/mkdocs-mdc.css"' in html
     assert (tmp_path / "site" / "assets" / "stylesheets" / "mkdocs-mdc.css").is_file()
     assert '<label for="__tabbed_1_1">poetry</label>' in html
     help_html = (tmp_path / "site" / "help" / "index.html").read_text(encoding="utf-8")
-    assert (
-        "<title>故障排除 - Test</title>" in help_html
-        and 'content="常见问题及解决方案"' in help_html
-    )
-    assert "::" not in help_html.replace("localhost:", "").replace(
-        "https://", ""
-    ).replace("http://", "")
-    assert not list(
-        (tmp_path / "docs").rglob("*.svg")
-    )  # icons are cached beside mkdocs.yml, not in docs
+    assert "<title>故障排除 - Test</title>" in help_html and 'content="常见问题及解决方案"' in help_html
+    assert "::" not in help_html.replace("localhost:", "").replace("https://", "").replace("http://", "")
+    assert not list((tmp_path / "docs").rglob("*.svg"))  # icons are cached beside mkdocs.yml, not in docs
 
 
 def test_unclosed_block_fails_with_file_and_line(tmp_path: Path) -> None:
@@ -84,20 +72,13 @@ def test_unclosed_block_fails_with_file_and_line(tmp_path: Path) -> None:
         {"bad.md": '---\ntitle: Bad\n---\n\n# Bad\n\n::alert{type="error"}\ntext\n'},
     )
     assert result.returncode != 0
-    assert (
-        f"docs/bad.md:7: {errors.UNCLOSED_BLOCK.format(opener='::alert', closer='::')}"
-        in result.stderr
-    )
+    assert f"docs/bad.md:7: {errors.UNCLOSED_BLOCK.format(opener='::alert', closer='::')}" in result.stderr
 
 
 def test_unknown_icon_warns_and_fails_strict_build(tmp_path: Path) -> None:
-    result = build(
-        tmp_path, {"index.md": '::card{title="T" icon="i-lucide-no-such-icon"}\n::\n'}
-    )
+    result = build(tmp_path, {"index.md": '::card{title="T" icon="i-lucide-no-such-icon"}\n::\n'})
     assert result.returncode != 0
-    message = errors.ICON_NOT_FOUND.format(
-        icon="i-lucide-no-such-icon", fallback=DEFAULT_FALLBACK_ICON
-    )
+    message = errors.ICON_NOT_FOUND.format(icon="i-lucide-no-such-icon", fallback=DEFAULT_FALLBACK_ICON)
     assert f"WARNING -  docs/index.md:1: {message}" in result.stderr
 
 
@@ -108,24 +89,17 @@ def test_unknown_icon_warns_and_fails_strict_build(tmp_path: Path) -> None:
         ("      alternate_style: true\n", "pymdownx.tabbed (alternate_style: true)"),
     ],
 )
-def test_missing_markdown_extension_is_a_config_error(
-    tmp_path: Path, dropped: str, missing: str
-) -> None:
+def test_missing_markdown_extension_is_a_config_error(tmp_path: Path, dropped: str, missing: str) -> None:
     config = MKDOCS_YML.replace(dropped, "")
     if dropped.strip().startswith("alternate"):
         config = config.replace("  - pymdownx.tabbed:\n", "  - pymdownx.tabbed\n")
     result = build(tmp_path, {"index.md": "# Hi\n"}, config)
     assert result.returncode != 0
-    assert (
-        errors.MISSING_EXTENSIONS.format(missing=missing, snippet=REQUIRED_SNIPPET)
-        in result.stderr
-    )
+    assert errors.MISSING_EXTENSIONS.format(missing=missing, snippet=REQUIRED_SNIPPET) in result.stderr
 
 
 def test_unknown_fallback_icon_is_a_config_error(tmp_path: Path) -> None:
-    config = MKDOCS_YML.replace(
-        "plugins: [mdc]", "plugins:\n  - mdc:\n      fallback_icon: i-lucide-nope"
-    )
+    config = MKDOCS_YML.replace("plugins: [mdc]", "plugins:\n  - mdc:\n      fallback_icon: i-lucide-nope")
     result = build(tmp_path, {"index.md": "# Hi\n"}, config)
     assert result.returncode != 0
     assert errors.FALLBACK_ICON_NOT_FOUND.format(icon="i-lucide-nope") in result.stderr

@@ -21,16 +21,12 @@ CASES = {
     "closer-with-fewer-colons-than-innermost": (
         "::card-group\n:::card\nx\n::\n",
         4,
-        errors.MISMATCHED_CLOSER.format(
-            closer="::", opener=":::card", line=2, expected=":::"
-        ),
+        errors.MISMATCHED_CLOSER.format(closer="::", opener=":::card", line=2, expected=":::"),
     ),
     "closer-with-more-colons-than-innermost": (
         "::note\nx\n:::\n",
         3,
-        errors.MISMATCHED_CLOSER.format(
-            closer=":::", opener="::note", line=1, expected="::"
-        ),
+        errors.MISMATCHED_CLOSER.format(closer=":::", opener="::note", line=1, expected="::"),
     ),
     "unclosed-outer-with-same-count": (
         "::card-group\n::card\nx\n::\n",
@@ -75,16 +71,12 @@ CASES = {
     "unknown-prop": (
         '::alert{kind="error"}\nx\n::\n',
         1,
-        errors.UNKNOWN_PROP.format(
-            name="alert", prop="kind", known="icon, target, title, to, type"
-        ),
+        errors.UNKNOWN_PROP.format(name="alert", prop="kind", known="icon, target, title, to, type"),
     ),
     "bad-prop-value": (
         '::alert{type="fatal"}\nx\n::\n',
         1,
-        errors.BAD_PROP_VALUE.format(
-            prop="type", name="alert", choices=TYPES, value="fatal"
-        ),
+        errors.BAD_PROP_VALUE.format(prop="type", name="alert", choices=TYPES, value="fatal"),
     ),
     "unknown-slot": (
         "::note\n#footer\nx\n::\n",
@@ -120,23 +112,17 @@ CASES = {
     "text-in-card-group": (
         "::card-group\nloose text\n::\n",
         2,
-        errors.CONTENT_NOT_ALLOWED.format(
-            parent="card-group", allowed="'card' blocks", found="text 'loose text'"
-        ),
+        errors.CONTENT_NOT_ALLOWED.format(parent="card-group", allowed="'card' blocks", found="text 'loose text'"),
     ),
     "text-in-code-group": (
         "::code-group\n```sh [a]\nx\n```\nexplanation\n::\n",
         5,
-        errors.CONTENT_NOT_ALLOWED.format(
-            parent="code-group", allowed="code fences", found="text 'explanation'"
-        ),
+        errors.CONTENT_NOT_ALLOWED.format(parent="code-group", allowed="code fences", found="text 'explanation'"),
     ),
     "block-in-badge": (
         "::badge\n:::note\nx\n:::\n::\n",
         2,
-        errors.CONTENT_NOT_ALLOWED.format(
-            parent="badge", allowed="inline text", found="':::note'"
-        ),
+        errors.CONTENT_NOT_ALLOWED.format(parent="badge", allowed="inline text", found="':::note'"),
     ),
     "fence-in-title-slot": (
         "::note\n#title\n```\nx\n```\n::\n",
@@ -151,16 +137,12 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize(
-    ("source", "line", "message"), CASES.values(), ids=CASES.keys()
-)
+@pytest.mark.parametrize(("source", "line", "message"), CASES.values(), ids=CASES.keys())
 def test_error(source: str, line: int, message: str | None) -> None:
     with pytest.raises(MdcError) as converted:
         convert(source, "docs/page.md")
     if message is None:
-        assert str(converted.value).startswith(
-            f"docs/page.md:{line}: unparsable YAML props of 'card': "
-        )
+        assert str(converted.value).startswith(f"docs/page.md:{line}: unparsable YAML props of 'card': ")
     else:
         assert str(converted.value) == f"docs/page.md:{line}: {message}"
     with pytest.raises(MdcError) as listed:
@@ -178,10 +160,6 @@ def test_unknown_component_kept_when_not_strict(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.mdc"):
-        out = convert(
-            "::hero{size=big}\nKept **text**\n::\n", "p.md", strict_unknown=False
-        )
+        out = convert("::hero{size=big}\nKept **text**\n::\n", "p.md", strict_unknown=False)
     assert out == "Kept **text**\n"
-    assert caplog.messages == [
-        f"p.md:1: {errors.UNKNOWN_COMPONENT_KEPT.format(name='hero')}"
-    ]
+    assert caplog.messages == [f"p.md:1: {errors.UNKNOWN_COMPONENT_KEPT.format(name='hero')}"]

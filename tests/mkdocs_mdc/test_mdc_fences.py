@@ -78,9 +78,7 @@ def test_nested_ancestors_outermost_first_with_yaml_props() -> None:
 def test_seed_page_fences() -> None:
     fences = iter_fences(SEED.read_text(encoding="utf-8"), str(SEED))
     lines = SEED.read_text(encoding="utf-8").splitlines()
-    assert (
-        len(fences) == sum(line.lstrip().startswith("```") for line in lines) // 2 == 38
-    )
+    assert len(fences) == sum(line.lstrip().startswith("```") for line in lines) // 2 == 38
     assert all(lines[f.line - 1].lstrip().startswith("```") for f in fences)
     labels = [f.label for f in fences if f.label]
     assert labels[:5] == ["pip", "conda", "poetry", "修改端口", "手动启动"]

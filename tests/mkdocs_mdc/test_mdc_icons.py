@@ -43,9 +43,7 @@ def test_unknown_icon_falls_back_with_warning(caplog: pytest.LogCaptureFixture) 
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.mdc"):
         out = convert('::card{title="T" icon="i-lucide-no-such-icon"}\n::\n', "p.md")
     assert ":lucide-circle-dashed:{ .lg .middle } **T**" in out
-    message = errors.ICON_NOT_FOUND.format(
-        icon="i-lucide-no-such-icon", fallback=DEFAULT_FALLBACK_ICON
-    )
+    message = errors.ICON_NOT_FOUND.format(icon="i-lucide-no-such-icon", fallback=DEFAULT_FALLBACK_ICON)
     assert caplog.messages == [f"p.md:1: {message}"]
 
 
@@ -59,6 +57,4 @@ def test_export_writes_every_icon_once_fitted_to_material(tmp_path: Path) -> Non
     assert svg.get("width") is None and svg.get("height") is None
     (root / "lucide" / "book.svg").unlink()
     assert export_lucide_icons(tmp_path) == root
-    assert not (
-        root / "lucide" / "book.svg"
-    ).exists()  # an existing export is reused, not rewritten
+    assert not (root / "lucide" / "book.svg").exists()  # an existing export is reused, not rewritten

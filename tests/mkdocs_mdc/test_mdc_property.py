@@ -68,14 +68,10 @@ def fence(draw: st.DrawFn, page: Page, label: bool = False) -> None:
 
 
 @st.composite
-def block(
-    draw: st.DrawFn, page: Page, colons: int, depth: int, name: str | None = None
-) -> None:
+def block(draw: st.DrawFn, page: Page, colons: int, depth: int, name: str | None = None) -> None:
     name = name or draw(st.sampled_from([*FREE, *PARENTS, "code-group"]))
     page.lines.append(":" * colons + name + PROPS.get(name, ""))
-    inner = colons + draw(
-        st.integers(0, 1)
-    )  # same count or one more, as remark-mdc allows
+    inner = colons + draw(st.integers(0, 1))  # same count or one more, as remark-mdc allows
     for _ in range(draw(st.integers(1, 3))):
         if name == "code-group":
             draw(fence(page, label=True))
@@ -83,9 +79,7 @@ def block(
             draw(block(page, inner, depth + 1, PARENTS[name]))
         else:
             draw(node(page, inner, depth + 1))
-    page.lines.append(
-        " " * draw(st.integers(0, 2)) + ":" * colons
-    )  # editors indent closers
+    page.lines.append(" " * draw(st.integers(0, 2)) + ":" * colons)  # editors indent closers
 
 
 @st.composite
@@ -122,23 +116,15 @@ def test_well_formed_nesting_converts_keeping_every_line(page: Page) -> None:
     assert [text for text in page.texts if text not in kept] == []
     assert [f.code for f in iter_fences(source, "page.md")] == page.codes
     fence_lines = {line.strip() for code in page.codes for line in code.splitlines()}
-    assert all(
-        line.strip() in fence_lines
-        for line in out.splitlines()
-        if line.lstrip().startswith("::")
-    )
+    assert all(line.strip() in fence_lines for line in out.splitlines() if line.lstrip().startswith("::"))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages(), st.data())
-def test_damaged_nesting_converts_or_names_the_line(
-    page: Page, data: st.DataObject
-) -> None:
+def test_damaged_nesting_converts_or_names_the_line(page: Page, data: st.DataObject) -> None:
     lines = list(page.lines)
     position = data.draw(st.integers(0, len(lines)))
-    damage = data.draw(
-        st.sampled_from(["drop", "::", ":::", "::hero", "::alert{type=}", "::note"])
-    )
+    damage = data.draw(st.sampled_from(["drop", "::", ":::", "::hero", "::alert{type=}", "::note"]))
     if damage == "drop" and position < len(lines):
         del lines[position]
     else:
@@ -151,6 +137,4 @@ def test_damaged_nesting_converts_or_names_the_line(
         assert match is not None and 1 <= int(match[1]) <= len(lines)
         return
     kept = output_lines(out)
-    assert [
-        text for text in page.texts if text in "\n".join(lines) and text not in kept
-    ] == []
+    assert [text for text in page.texts if text in "\n".join(lines) and text not in kept] == []

@@ -1,0 +1,3 @@
+module github.com/astercloud/aster
+
+go 1.19
