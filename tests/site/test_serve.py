@@ -1,0 +1,49 @@
+"""`make serve` serves both languages (run here on a free port instead of 8000)."""
+
+import socket
+import subprocess
+import time
+import urllib.request
+
+from site_build import MKDOCS, REPO, mkdocs_env
+
+STARTUP_LIMIT = 120
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_mkdocs_serve_answers_in_both_languages():
+    port = free_port()
+    server = subprocess.Popen(
+        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"],
+        cwd=REPO,
+        env=mkdocs_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + STARTUP_LIMIT
+        zh = None
+        while zh is None and server.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+            zh = fetch(f"http://127.0.0.1:{port}/troubleshooting/")
+        assert zh is not None, f"mkdocs serve did not answer: {server.stderr.read() if server.poll() is not None else ''}"
+        en = fetch(f"http://127.0.0.1:{port}/en/troubleshooting/")
+        assert "故障排除" in zh
+        assert en is not None and "Troubleshooting" in en
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
