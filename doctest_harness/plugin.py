@@ -43,7 +43,10 @@ class DocPage(pytest.File):
         except BlockError as exc:
             raise self.CollectError(str(exc)) from None
         for block in blocks:
-            yield DocBlockItem.from_parent(self, name=block.test_name.split("/")[-1], block=block)
+            # The id is the page path and line (docs/zh/page.md:42[pip]), not pytest's file::name.
+            yield DocBlockItem.from_parent(
+                self, name=block.test_name.split("/")[-1], nodeid=block.test_name, block=block
+            )
 
 
 class DocBlockItem(pytest.Item):
@@ -66,7 +69,8 @@ class DocBlockItem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
-        return self.path, self.block.fence.line - 1, self.block.test_name
+        # pytest rewrites a title that ends its node id; the kind suffix keeps the path as written.
+        return self.path, self.block.fence.line - 1, f"{self.block.test_name} ({self.block.kind.value})"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -84,6 +88,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     if SESSION_KEY not in config.stash:
         return
     session = config.stash[SESSION_KEY]
+    if not session.counts and not session.not_run:
+        return
     ran = ", ".join(f"{kind}: {count}" for kind, count in sorted(session.counts.items()))
     terminalreporter.section("doc-tests")
     terminalreporter.write_line(f"blocks passed per kind: {ran or 'none'} (total {sum(session.counts.values())})")
