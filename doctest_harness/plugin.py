@@ -78,10 +78,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{kind.value.replace('-', '_')}: doc-test block of kind {kind.value}")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Record the selected blocks that pages declare not runnable, for the summary."""
+    items = session.items
     not_run = [item.block for item in items if isinstance(item, DocBlockItem) and item.block.kind is Kind.NOT_RUN]
     if not_run:
-        session_of(config).not_run.extend(f"{block.location}: {block.not_run_reason}" for block in not_run)
+        session_of(session.config).not_run.extend(f"{block.location}: {block.not_run_reason}" for block in not_run)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from aster_ref import messages
+from aster_ref import ExecutionResult, messages
 
 CLI = [sys.executable, "-m", "aster_ref"]
 LISTENING = re.compile(re.escape(messages.LISTENING.format(address="127.0.0.1:")) + r"(\d+)")
@@ -182,15 +182,7 @@ def test_run_json_prints_the_execution_result(bridge: Bridge) -> None:
     )
     assert result.returncode == 0
     body = json.loads(result.stdout)
-    assert set(body) == {
-        "success",
-        "output",
-        "stdout",
-        "stderr",
-        "error",
-        "exit_code",
-        "duration",
-    }
+    assert set(body) == set(ExecutionResult(True).to_dict())
     assert (body["success"], body["output"], body["stdout"], body["exit_code"]) == (
         True,
         42,

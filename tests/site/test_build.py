@@ -9,12 +9,12 @@ from site_build import build, copy_project
 PAGES = ["index.html", "troubleshooting/index.html", "testing/index.html"]
 LANG_PREFIX = {"zh": "", "en": "en/"}
 # MDC block syntax that survived conversion: a line of prose starting with `::name` or a bare `::`.
-MDC_LEFTOVER = re.compile(r"(^|>)\s*::+[a-z-]*", re.M)
+MDC_LEFTOVER = re.compile(r"(^|>)\s*::+[a-z-]*", re.MULTILINE)
 
 
 def prose(html: str) -> str:
     """The page without code listings, where `::` is legitimate."""
-    return re.sub(r"<(pre|code)\b.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"<(pre|code)\b.*?</\1>", "", html, flags=re.DOTALL)
 
 
 @pytest.mark.parametrize("lang", LANG_PREFIX)

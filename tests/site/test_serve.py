@@ -40,7 +40,9 @@ def test_mkdocs_serve_answers_in_both_languages():
         while zh is None and server.poll() is None and time.monotonic() < deadline:
             time.sleep(0.5)
             zh = fetch(f"http://127.0.0.1:{port}/troubleshooting/")
-        assert zh is not None, f"mkdocs serve did not answer: {server.stderr.read() if server.poll() is not None else ''}"
+        assert zh is not None, (
+            f"mkdocs serve did not answer: {server.stderr.read() if server.poll() is not None else ''}"
+        )
         en = fetch(f"http://127.0.0.1:{port}/en/troubleshooting/")
         assert "故障排除" in zh
         assert en is not None and "Troubleshooting" in en
