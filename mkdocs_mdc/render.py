@@ -96,6 +96,9 @@ class Renderer:
                 out.text([dedent(self.inline(node), len(base))], blank=node.blank)
             elif isinstance(node, Raw):
                 out.text(dedent(line, len(base)) for line in node.lines)
+                if node.comment:
+                    # Alone between blank lines a comment is a raw HTML block, not an empty <p> around it.
+                    out.text([""], blank=True)
             elif isinstance(node, Fence):
                 out.text(self.fence(node, base, title=node.label))
             else:
@@ -175,7 +178,7 @@ class Renderer:
                 tabs.append(
                     (
                         node.label or node.lang,
-                        [*comments, *self.fence(node, block.indent, title=None)],
+                        [*comments, *([""] if comments else []), *self.fence(node, block.indent, title=None)],
                     )
                 )
                 comments = []

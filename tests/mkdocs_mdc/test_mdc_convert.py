@@ -116,10 +116,15 @@ CASES = {
         === "poetry"
 
             <!-- doctest: run="poetry add --dry-run aiohttp" -->
+
             ```bash
             poetry add aiohttp
             ```
         """,
+    ),
+    "comment-above-fence-becomes-its-own-html-block": (
+        '<!-- doctest: exit=1 -->\n```python\nx\n```\n',
+        '<!-- doctest: exit=1 -->\n\n```python\nx\n```\n',
     ),
     "code-group-tab-titled-by-language": (
         "::code-group\n```go\nx\n```\n::\n",

@@ -23,6 +23,7 @@ def test_every_page_exists_in_both_languages_without_mdc_leftovers(site, lang, p
     html = (site / LANG_PREFIX[lang] / page).read_text(encoding="utf-8")
     assert f'<html lang="{lang}"' in html
     assert not MDC_LEFTOVER.search(prose(html))
+    assert "<p><!--" not in html  # doctest directives stay invisible, with no empty paragraph around them
 
 
 @pytest.mark.parametrize("lang", LANG_PREFIX)
