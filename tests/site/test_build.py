@@ -65,3 +65,12 @@ def test_unclosed_block_fails_the_strict_build_naming_file_and_line(tmp_path):
 
     assert done.returncode != 0
     assert re.search(rf"troubleshooting\.md:{opener + 1}: ", done.stdout + done.stderr), done.stderr
+
+
+@pytest.mark.parametrize("lang", LANG_PREFIX)
+def test_copy_buttons_linked_tabs_and_both_palettes_in_each_language(site, lang):
+    html = (site / LANG_PREFIX[lang] / "troubleshooting/index.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.DOTALL)[1])
+    assert {"content.code.copy", "content.tabs.link"} <= set(config["features"])
+    assert 'data-md-color-scheme="default"' in html
+    assert 'data-md-color-scheme="slate"' in html
