@@ -123,8 +123,8 @@ CASES = {
         """,
     ),
     "comment-above-fence-becomes-its-own-html-block": (
-        '<!-- doctest: exit=1 -->\n```python\nx\n```\n',
-        '<!-- doctest: exit=1 -->\n\n```python\nx\n```\n',
+        "<!-- doctest: exit=1 -->\n```python\nx\n```\n",
+        "<!-- doctest: exit=1 -->\n\n```python\nx\n```\n",
     ),
     "code-group-tab-titled-by-language": (
         "::code-group\n```go\nx\n```\n::\n",
