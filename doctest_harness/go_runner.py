@@ -14,11 +14,12 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from doctest_harness.processes import port_is_free
 
 MODULE = "github.com/astercloud/aster"
 MARKER = "// <snippet>"
@@ -155,11 +156,6 @@ def go_env(env: dict[str, str], repo: Path) -> dict[str, str]:
     if "ASTER_REF" not in go and aster_ref.exists():
         go["ASTER_REF"] = str(aster_ref)
     return go
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 def numbered(text: str) -> str:

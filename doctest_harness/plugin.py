@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from doctest_harness.blocks import BlockError, BlockFailure, DocBlock, Kind, page_blocks
+from doctest_harness.processes import HarnessError
 from doctest_harness.runners import RUNNERS
-from doctest_harness.session import DocTestSession, HarnessError
+from doctest_harness.session import DocTestSession
 
 SESSION_KEY = pytest.StashKey[DocTestSession]()
 

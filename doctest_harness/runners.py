@@ -16,8 +16,9 @@ from pytest_examples.lint import FormatError, ruff_check
 
 from doctest_harness import ptc, scenarios
 from doctest_harness.blocks import BlockFailure, DocBlock, Kind
-from doctest_harness.go_runner import free_ports_needed, run_go_block
-from doctest_harness.session import BRIDGE_PORT, DocTestSession, port_is_free, stop_group, wait_for_port
+from doctest_harness.go_runner import GoBlockError, free_ports_needed, run_go_block
+from doctest_harness.processes import port_is_free, stop_group, wait_for_port
+from doctest_harness.session import BRIDGE_PORT, DocTestSession
 from doctest_harness.tools import require_tools, tools_used
 
 BLOCK_TIMEOUT = 300
@@ -136,9 +137,12 @@ def run_go(block: DocBlock, session: DocTestSession) -> None:
         session.stop_bridge()
     else:
         session.bridge_url()
-    done = run_go_block(
-        block.fence.code, directive=block.directive, repo=session.repo, env=session.env(), timeout=BLOCK_TIMEOUT
-    )
+    try:
+        done = run_go_block(
+            block.fence.code, directive=block.directive, repo=session.repo, env=session.env(), timeout=BLOCK_TIMEOUT
+        )
+    except GoBlockError as exc:
+        raise BlockFailure(f"{block.location}: {exc}") from None
     check_output(block, done.returncode, done.stdout, done.stderr)
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,43 +21,13 @@ from pathlib import Path
 
 from pip._internal.models.index import PyPI
 
+from doctest_harness.processes import HarnessError, port_is_free, stop_group, wait_for_port
 from doctest_harness.workspace import make_workspace
 
 BRIDGE_HOST = "localhost"
 BRIDGE_PORT = 8080
 BRIDGE_URL = f"http://{BRIDGE_HOST}:{BRIDGE_PORT}"
 START_TIMEOUT = 20.0
-
-
-class HarnessError(RuntimeError):
-    """The harness itself could not set something up (not a page failure)."""
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise HarnessError(f"{what} exited with code {process.returncode} before listening on port {port}")
-        if not port_is_free(port):
-            return
-        time.sleep(0.05)
-    raise HarnessError(f"{what} did not listen on port {port} within {timeout:.0f} s")
-
-
-def stop_group(process: subprocess.Popen) -> None:
-    """Stop a process started with start_new_session, children included."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 class DocTestSession:
@@ -108,14 +76,14 @@ class DocTestSession:
                 raise HarnessError(
                     f"port {BRIDGE_PORT} is busy: the doc-tests need it for the bridge the pages talk to"
                 )
-            log = (self.tmp / "bridge.log").open("w")
-            self._bridge = subprocess.Popen(
-                self.aster_ref("serve", "--port", str(BRIDGE_PORT), "--root", str(self.workspace)),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                env=self.env(),
-            )
+            with (self.tmp / "bridge.log").open("a") as log:  # the child keeps its own copy of the fd
+                self._bridge = subprocess.Popen(
+                    self.aster_ref("serve", "--port", str(BRIDGE_PORT), "--root", str(self.workspace)),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    env=self.env(),
+                )
             wait_for_port(BRIDGE_PORT, self._bridge, START_TIMEOUT, "aster-ref serve")
             self._wait_healthy()
         return BRIDGE_URL

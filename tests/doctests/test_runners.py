@@ -7,7 +7,8 @@ import pytest
 
 from doctest_harness import ptc, session, tools
 from doctest_harness.blocks import BlockError, BlockFailure, DocBlock, Kind, page_blocks
-from doctest_harness.runners import check_output, run_quoted
+from doctest_harness.processes import HarnessError
+from doctest_harness.runners import check_output, run_go, run_quoted
 from mkdocs_mdc import Fence
 
 
@@ -80,7 +81,7 @@ def test_busy_bridge_port_is_a_harness_error(monkeypatch, tmp_path):
     monkeypatch.setattr(doc, "offline_outputs", dict)
     monkeypatch.setattr(session, "port_is_free", lambda port: False)
     try:
-        with pytest.raises(session.HarnessError, match=r"port 8080 is busy: the doc-tests need it"):
+        with pytest.raises(HarnessError, match=r"port 8080 is busy: the doc-tests need it"):
             doc.bridge_url()
     finally:
         doc.close()
@@ -92,3 +93,11 @@ def test_page_with_an_unknown_language_names_file_and_line(tmp_path):
     page.write_text("# Page\n\n```ruby\nputs 1\n```\n", encoding="utf-8")
     with pytest.raises(BlockError, match=r"^docs/en/page\.md:3: no doc-test runner for language 'ruby'$"):
         page_blocks(page, tmp_path)
+
+
+def test_go_fragment_without_template_names_the_block(doc_session):
+    fragment = block(Kind.GO, 'log.Println("hi")\n')
+    with pytest.raises(
+        BlockFailure, match=r"^docs/en/page\.md:7: a Go fragment \(no `package main`\) needs a template"
+    ):
+        run_go(fragment, doc_session)
