@@ -40,6 +40,8 @@ class Component:
     fences_only: bool = False
     # True: the default slot is a line of inline text (badge).
     inline_body: bool = False
+    # Props the component cannot render without.
+    required: frozenset[str] = frozenset()
 
     def describe_children(self) -> str:
         if self.fences_only:
@@ -49,8 +51,15 @@ class Component:
         return " and ".join(f"'{name}' blocks" for name in sorted(self.children or ()))
 
 
-_ADMONITION_PROPS = frozenset({"title", "icon", "to", "target"})
+# `class` ({.name}) becomes an extra class of the admonition, as in `!!! note big "Title"`.
+_ADMONITION_PROPS = frozenset({"title", "icon", "to", "target", "class"})
 _TYPES = frozenset(ADMONITION_TYPE)
+_BADGE = Component(
+    "badge",
+    frozenset({"color", "type", "label", "variant", "size"}),
+    {"color": BADGE_COLORS, "type": BADGE_COLORS},
+    inline_body=True,
+)
 
 COMPONENTS: Mapping[str, Component] = {
     spec.name: spec
@@ -71,7 +80,7 @@ COMPONENTS: Mapping[str, Component] = {
             {"color": _TYPES},
             slots=frozenset({"title"}),
         ),
-        Component("list", frozenset({"type"}), {"type": _TYPES}),
+        Component("list", frozenset({"type", "class"}), {"type": _TYPES}),
         Component("code-group", frozenset({"sync"}), fences_only=True),
         Component("tabs", frozenset({"sync"}), children=frozenset({"tabs-item"})),
         Component("tabs-item", frozenset({"label", "icon"})),
@@ -82,7 +91,8 @@ COMPONENTS: Mapping[str, Component] = {
         ),
         Component(
             "accordion-item",
-            frozenset({"label", "icon", "description"}),
+            # `{open}`: shown expanded, like the `open` attribute of <details>.
+            frozenset({"label", "icon", "description", "open", "class"}),
             slots=frozenset({"title"}),
         ),
         Component("card-group", children=frozenset({"card"})),
@@ -92,11 +102,15 @@ COMPONENTS: Mapping[str, Component] = {
             slots=frozenset({"title", "description"}),
         ),
         Component("steps", frozenset({"level"}), {"level": frozenset({"2", "3", "4"})}),
-        Component(
-            "badge",
-            frozenset({"color", "type", "label", "variant", "size"}),
-            {"color": BADGE_COLORS, "type": BADGE_COLORS},
-            inline_body=True,
-        ),
+        _BADGE,
+    )
+}
+
+# Inline components: `:badge[text]{props}`, `:icon{name=...}`.
+INLINE_COMPONENTS: Mapping[str, Component] = {
+    spec.name: spec
+    for spec in (
+        _BADGE,
+        Component("icon", frozenset({"name", "size"}), required=frozenset({"name"})),
     )
 }

@@ -30,6 +30,8 @@ UNCLOSED_YAML_PROPS = "unclosed YAML props block of '{name}': add a line '---'"
 
 # Components, props and slots
 UNKNOWN_COMPONENT = "unknown component '{name}' (known: {known})"
+UNKNOWN_INLINE_COMPONENT = "unknown inline component ':{name}' (known: {known})"
+MISSING_PROP = "component '{name}' needs a '{prop}' prop"
 UNKNOWN_PROP = "component '{name}' has no prop '{prop}' (props: {known})"
 UNKNOWN_SLOT = "component '{name}' has no slot '#{slot}' (slots: {known})"
 BAD_PROP_VALUE = "prop '{prop}' of '{name}' must be one of {choices}, not {value!r}"

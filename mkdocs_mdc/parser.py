@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from mkdocs_mdc import errors
-from mkdocs_mdc.components import COMPONENTS, Component
-from mkdocs_mdc.inline import Badge, Segment, split_inline
+from mkdocs_mdc.components import COMPONENTS, INLINE_COMPONENTS, Component
+from mkdocs_mdc.inline import Inline, Segment, split_inline
 from mkdocs_mdc.props import PropsSyntaxError, parse_props
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
@@ -194,9 +194,21 @@ class _Parser:
 
     def text(self, index: int, line: str) -> Text:
         try:
-            return Text(self.first_line + index, line, split_inline(line))
+            segments = split_inline(line)
         except PropsSyntaxError as error:
             raise self.error(index, errors.UNPARSABLE_PROPS.format(text=line.strip(), reason=error)) from None
+        for segment in segments:
+            if isinstance(segment, Inline):
+                self.check_inline(index, segment)
+        return Text(self.first_line + index, line, segments)
+
+    def check_inline(self, index: int, component: Inline) -> None:
+        spec = INLINE_COMPONENTS.get(component.name)
+        if spec is not None:
+            self.check_props(index, spec, component.props)
+        elif self.strict_unknown:
+            known = ", ".join(f":{name}" for name in sorted(INLINE_COMPONENTS))
+            raise self.error(index, errors.UNKNOWN_INLINE_COMPONENT.format(name=component.name, known=known))
 
     def fence(self, match: re.Match[str]) -> None:
         start, indent, marker = self.index, match["indent"], match["marker"]
@@ -261,7 +273,7 @@ class _Parser:
             sections=[Section("default", line)],
         )
         if spec is not None:
-            self.check_props(block)
+            self.check_props(start, spec, block.props)
         self.section.nodes.append(block)
         self.stack.append(block)
 
@@ -302,28 +314,20 @@ class _Parser:
         self.index = end + 1
         return {str(key): value for key, value in props.items()}
 
-    def check_props(self, block: Block) -> None:
-        spec = block.spec
-        assert spec is not None
-        index = block.line - self.first_line
-        for prop, value in block.props.items():
+    def check_props(self, index: int, spec: Component, props: dict[str, Any]) -> None:
+        for prop, value in props.items():
             if prop not in spec.props:
                 known = ", ".join(sorted(spec.props)) or "none"
-                raise self.error(
-                    index,
-                    errors.UNKNOWN_PROP.format(name=block.name, prop=prop, known=known),
-                )
+                raise self.error(index, errors.UNKNOWN_PROP.format(name=spec.name, prop=prop, known=known))
             choices = spec.choices.get(prop)
             if choices is not None and str(value) not in choices:
-                raise self.error(
-                    index,
-                    errors.BAD_PROP_VALUE.format(
-                        prop=prop,
-                        name=block.name,
-                        choices=", ".join(sorted(choices)),
-                        value=value,
-                    ),
+                message = errors.BAD_PROP_VALUE.format(
+                    prop=prop, name=spec.name, choices=", ".join(sorted(choices)), value=value
                 )
+                raise self.error(index, message)
+        missing = sorted(spec.required - props.keys())
+        if missing:
+            raise self.error(index, errors.MISSING_PROP.format(name=spec.name, prop=missing[0]))
 
     def start_slot(self, name: str) -> None:
         block = self.stack[-1]
@@ -417,9 +421,9 @@ def _parse_info(info: str) -> tuple[str, str | None, str]:
 
 
 __all__ = [
-    "Badge",
     "Block",
     "Fence",
+    "Inline",
     "Node",
     "Raw",
     "Section",

@@ -7,18 +7,21 @@ md_in_html divs (grid cards, steps), so the output reads like hand-written Mater
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from mkdocs_mdc import errors
 from mkdocs_mdc.components import ADMONITION_TYPE
 from mkdocs_mdc.icons import IconResolver
-from mkdocs_mdc.inline import Badge
+from mkdocs_mdc.inline import Inline
 from mkdocs_mdc.parser import Block, Fence, Node, Raw, Text, dedent
 
 log = logging.getLogger("mkdocs.plugins.mdc")
 
 _TAB = "    "
+# remark-mdc's line highlights, `{2}` or `{1,3-5}`, right after the label: pymdownx's `hl_lines`.
+_HIGHLIGHTS = re.compile(r"^\{(?P<lines>\s*\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*\s*)\}")
 # Nuxt UI's fixed admonition components -> their Material type.
 _FIXED_TYPE = {
     "note": "note",
@@ -75,7 +78,7 @@ class Renderer:
             "tabs": self.tabs,
             "tabs-item": lambda b: self.tab_set([self.tab_item(b)]),
             "accordion": self.accordion,
-            "accordion-item": lambda b: self.accordion_item(b, is_open=False),
+            "accordion-item": lambda b: self.accordion_item(b, is_open="open" in b.props),
             "card-group": lambda b: self.grid([self.card(card) for card in _blocks(b.body)]),
             "card": lambda b: self.grid([self.card(b)]),
             "steps": self.steps,
@@ -102,7 +105,7 @@ class Renderer:
             elif isinstance(node, Fence):
                 out.text(self.fence(node, base, title=node.label))
             else:
-                lines = _indent(self.block(node), dedent(node.indent, len(base)))
+                lines = _indent(self.block(node), _list_indent(dedent(node.indent, len(base))))
                 out.block(lines, tabs=node.name in ("code-group", "tabs", "tabs-item"))
         return out.lines
 
@@ -127,7 +130,17 @@ class Renderer:
     # Inline content
 
     def inline(self, text: Text) -> str:
-        return "".join(self.badge(part.props, part.text) if isinstance(part, Badge) else part for part in text.segments)
+        return "".join(
+            self.inline_component(part, text.line) if isinstance(part, Inline) else part for part in text.segments
+        )
+
+    def inline_component(self, component: Inline, line: int) -> str:
+        if component.name == "badge":
+            return self.badge(component.props, component.text)
+        if component.name == "icon":
+            return self.icon(str(component.props["name"]), line)
+        log.warning("%s:%d: %s", self.path, line, errors.UNKNOWN_COMPONENT_KEPT.format(name=component.name))
+        return component.source
 
     def inline_text(self, nodes: list[Node]) -> str:
         return " ".join(self.inline(node).strip() for node in nodes if isinstance(node, Text) and not node.blank)
@@ -160,7 +173,8 @@ class Renderer:
 
     def fence(self, fence: Fence, base: str, *, title: str | None) -> list[str]:
         indent = dedent(fence.indent, len(base))
-        info = " ".join(part for part in (fence.lang, f'title="{title}"' if title else "", fence.meta) if part)
+        meta = _HIGHLIGHTS.sub(lambda match: f'hl_lines="{_hl_lines(match["lines"])}"', fence.meta)
+        info = " ".join(part for part in (fence.lang, f'title="{title}"' if title else "", meta) if part)
         return [
             f"{indent}{fence.marker}{info}",
             *(f"{indent}{line}" if line else "" for line in fence.code.splitlines()),
@@ -205,7 +219,8 @@ class Renderer:
         if "icon" in block.props:
             # Material shows a title bar only with a title, so the icon comes with the type's default one.
             title = self.titled(block, title or kind.capitalize())
-        header = f'{marker} {kind} "{title}"' if title else f"{marker} {kind}"
+        kinds = " ".join([kind, *_classes(block)])
+        header = f'{marker} {kinds} "{title}"' if title else f"{marker} {kinds}"
         body = self.body(block)
         if "to" in block.props:
             body = [
@@ -217,14 +232,15 @@ class Renderer:
 
     def list(self, block: Block) -> list[str]:
         kind = ADMONITION_TYPE[block.props.get("type", "primary")]
-        return [f'!!! {kind} ""', *_indent(self.body(block), _TAB)]
+        kinds = " ".join([kind, *_classes(block)])
+        return [f'!!! {kinds} ""', *_indent(self.body(block), _TAB)]
 
     def accordion(self, block: Block) -> list[str]:
         opened = block.props.get("defaultValue", [])
         opened = {str(value) for value in (opened if isinstance(opened, list) else [opened])}
         lines: list[str] = []
         for index, item in enumerate(_blocks(block.body)):
-            lines.extend([*self.accordion_item(item, is_open=str(index) in opened), ""])
+            lines.extend([*self.accordion_item(item, is_open=str(index) in opened or "open" in item.props), ""])
         return lines[:-1]
 
     def accordion_item(self, block: Block, *, is_open: bool) -> list[str]:
@@ -232,7 +248,8 @@ class Renderer:
         body = self.body(block)
         if "description" in block.props:
             body = [str(block.props["description"]), *([""] + body if body else [])]
-        return [f'???{"+" if is_open else ""} note "{title}"', *_indent(body, _TAB)]
+        kinds = " ".join(["note", *_classes(block)])
+        return [f'???{"+" if is_open else ""} {kinds} "{title}"', *_indent(body, _TAB)]
 
     # Cards and steps
 
@@ -248,8 +265,11 @@ class Renderer:
         description = block.slot("description")
         if description is not None:
             body = _trim([*body, "", *self.nodes(description, block.indent)])
-        item = [header, "", "---", "", *body] if header and body else [header] if header else body
-        return [f"-   {item[0]}" if item else "-", *_indent(item[1:], _TAB)]
+        if not header:
+            # A fence or admonition on the marker line would not start a block: begin on the next line.
+            return ["-   ", *_indent(body, _TAB)] if body else ["-"]
+        item = [header, "", "---", "", *body] if body else [header]
+        return [f"-   {item[0]}", *_indent(item[1:], _TAB)]
 
     @staticmethod
     def grid(cards: list[list[str]]) -> list[str]:
@@ -269,6 +289,25 @@ class Renderer:
 
 def _blocks(nodes: list[Node]) -> list[Block]:
     return [node for node in nodes if isinstance(node, Block)]
+
+
+def _list_indent(indent: str) -> str:
+    """A block indented into a list item, widened to Python-Markdown's 4-column list indentation.
+
+    Editors indent by the marker width (2 or 3 columns) as CommonMark allows, but an admonition or
+    tab set indented less than 4 columns would render as a plain paragraph.
+    """
+    width = len(indent.expandtabs(4))
+    return " " * (-(-width // 4) * 4)
+
+
+def _classes(block: Block) -> list[str]:
+    return str(block.props.get("class", "")).split()
+
+
+def _hl_lines(ranges: str) -> str:
+    """`1, 3 - 5` -> `1 3-5`."""
+    return " ".join(part.replace(" ", "") for part in ranges.split(",")).strip()
 
 
 def _link(text: str, to: Any, target: Any) -> str:

@@ -46,6 +46,14 @@ CASES = {
             "danger": "danger",
         }.items()
     },
+    "alert-unquoted-prop-and-padded-braces": (
+        "::alert{ type=error }\nBody.\n::\n",
+        "!!! danger\n    Body.\n",
+    ),
+    "alert-class-attribute-becomes-admonition-class": (
+        '::alert{type="tip" .big .wide title="T"}\nBody.\n::\n',
+        '!!! tip big wide "T"\n    Body.\n',
+    ),
     "alert-with-icon": (
         '::alert{type="info" icon="i-lucide-rocket"}\nBody.\n::\n',
         '!!! info ":lucide-rocket: Info"\n    Body.\n',
@@ -219,6 +227,14 @@ CASES = {
         </div>
         """,
     ),
+    "block-in-two-space-list-item-widened-to-four": (
+        "- Item\n  ::tabs\n  ::tabs-item{label=A}\n  Body\n  ::\n  ::\n",
+        '- Item\n\n    === "A"\n\n        Body\n',
+    ),
+    "card-without-title-starts-body-on-next-line": (
+        "::card\n```sh\nx\n```\n::\n",
+        '<div class="grid cards" markdown>\n\n-   \n    ```sh\n    x\n    ```\n\n</div>\n',
+    ),
     "list-with-indented-closer": (
         """
         ::list{type="success"}
@@ -258,6 +274,10 @@ CASES = {
             No.
         """,
     ),
+    "accordion-item-boolean-open": (
+        "::accordion\n:::accordion-item{label=A open}\nYes.\n:::\n:::accordion-item{label=B}\nNo.\n:::\n::\n",
+        '???+ note "A"\n    Yes.\n\n??? note "B"\n    No.\n',
+    ),
     "tabs": (
         """
         ::tabs
@@ -296,6 +316,14 @@ CASES = {
         'Status :badge[stable]{color="success"}, `:badge[code]` stays.\n',
         'Status <span class="mdc-badge mdc-badge--success">stable</span>, `:badge[code]` stays.\n',
     ),
+    "inline-icon": (
+        'Star :icon{name="i-lucide-star"} and :icon{name=i-simple-icons-github}\n',
+        "Star :lucide-star: and :simple-github:\n",
+    ),
+    "inline-lookalikes-stay-text": (
+        "Port :8080, a::b, :material-home:{ .lg }, http://x.io/:id, `:icon{name=x}`\n",
+        "Port :8080, a::b, :material-home:{ .lg }, http://x.io/:id, `:icon{name=x}`\n",
+    ),
     "block-badge": (
         "::badge\n**v3.0.0**\n::\n",
         '<span class="mdc-badge mdc-badge--note">**v3.0.0**</span>\n',
@@ -303,6 +331,18 @@ CASES = {
     "front-matter-kept-for-mkdocs": (
         "---\ntitle: T\ndescription: D\n---\n\n::note\nx\n::\n",
         "---\ntitle: T\ndescription: D\n---\n\n!!! note\n    x\n",
+    ),
+    "fence-highlights-become-hl-lines": (
+        '```py {2-3}\na\n```\n\n```py [app.py]{1, 4-5} linenums="1"\nb\n```\n',
+        '```py hl_lines="2-3"\na\n```\n\n```py title="app.py" hl_lines="1 4-5" linenums="1"\nb\n```\n',
+    ),
+    "code-group-label-with-highlights": (
+        "::code-group\n```py [file.py]{4}\nx\n```\n::\n",
+        '=== "file.py"\n\n    ```py hl_lines="4"\n    x\n    ```\n',
+    ),
+    "tilde-and-four-backtick-fences-inside-blocks": (
+        "::tip\n~~~py\n::\n~~~\n::::note\n````md\n```py\n::\n```\n````\n::::\n::\n",
+        "!!! tip\n    ~~~py\n    ::\n    ~~~\n\n    !!! note\n        ````md\n        ```py\n        ::\n        ```\n        ````\n",
     ),
     "fence-content-untouched": (
         "::note\n~~~~md\n::alert\n```\n::\n~~~~\n::\n",
@@ -326,11 +366,11 @@ CASES = {
         """
         1. Step
 
-           !!! info
-               Body
-               ```bash
-               ls
-               ```
+            !!! info
+                Body
+                ```bash
+                ls
+                ```
 
         2. Next
         """,

@@ -71,7 +71,32 @@ CASES = {
     "unknown-prop": (
         '::alert{kind="error"}\nx\n::\n',
         1,
-        errors.UNKNOWN_PROP.format(name="alert", prop="kind", known="icon, target, title, to, type"),
+        errors.UNKNOWN_PROP.format(name="alert", prop="kind", known="class, icon, target, title, to, type"),
+    ),
+    "id-attribute-has-no-material-equivalent": (
+        "::note{#anchor}\nx\n::\n",
+        1,
+        errors.UNKNOWN_PROP.format(name="note", prop="id", known="class, icon, target, title, to"),
+    ),
+    "unknown-inline-component": (
+        'a\nPress :kbd{value="meta"} now\n',
+        2,
+        errors.UNKNOWN_INLINE_COMPONENT.format(name="kbd", known=":badge, :icon"),
+    ),
+    "inline-badge-bad-color": (
+        "a :badge[x]{color=purple} b\n",
+        1,
+        errors.BAD_PROP_VALUE.format(prop="color", name="badge", choices=TYPES, value="purple"),
+    ),
+    "inline-badge-unknown-prop": (
+        "::note\na :badge[x]{colour=red} b\n::\n",
+        2,
+        errors.UNKNOWN_PROP.format(name="badge", prop="colour", known="color, label, size, type, variant"),
+    ),
+    "inline-icon-without-name": (
+        "a :icon{size=20} b\n",
+        1,
+        errors.MISSING_PROP.format(name="icon", prop="name"),
     ),
     "bad-prop-value": (
         '::alert{type="fatal"}\nx\n::\n',
@@ -163,3 +188,10 @@ def test_unknown_component_kept_when_not_strict(
         out = convert("::hero{size=big}\nKept **text**\n::\n", "p.md", strict_unknown=False)
     assert out == "Kept **text**\n"
     assert caplog.messages == [f"p.md:1: {errors.UNKNOWN_COMPONENT_KEPT.format(name='hero')}"]
+
+
+def test_unknown_inline_component_kept_when_not_strict(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.mdc"):
+        out = convert('a\nPress :kbd{value="meta"} now\n', "p.md", strict_unknown=False)
+    assert out == 'a\nPress :kbd{value="meta"} now\n'
+    assert caplog.messages == [f"p.md:2: {errors.UNKNOWN_COMPONENT_KEPT.format(name='kbd')}"]
