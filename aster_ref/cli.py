@@ -15,7 +15,7 @@ from typing import Any
 from . import messages
 from .bridge import ToolBridge
 from .errors import UnknownToolError
-from .runtime import DEFAULT_TIMEOUT, ExecutionResult, PythonRuntime, RuntimeConfig
+from .runtime import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, ExecutionResult, PythonRuntime, RuntimeConfig
 from .schema import DIRECT, Registry, ToolContext, ToolSchema
 from .sdk import wrap_code
 from .sdk_client import DEFAULT_BRIDGE_URL, TOKEN_ENV, URL_ENV, AsterBridge, BridgeError
@@ -49,6 +49,17 @@ def _tool_list(value: str) -> list[str]:
     return [name.strip() for name in value.split(",") if name.strip()]
 
 
+def _positive_int(text: str) -> int:
+    """argparse type for byte counts: a bad value exits 2 with argparse's usage line and this message."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(messages.NOT_A_POSITIVE_INTEGER.format(value=text))
+    return value
+
+
 def _allowed(values: list[str] | None) -> list[str]:
     return [name for value in values or [] for name in _tool_list(value)]
 
@@ -58,7 +69,7 @@ def build_registry(root: str, allow: Sequence[str] = (), schemas_file: str | Non
     try:
         registry = Registry.builtin(root)
     except OSError as exc:
-        raise UsageError(f"Error: cannot use --root {root}: {exc.strerror or exc}") from None
+        raise UsageError(messages.ROOT_INVALID.format(root=root, reason=exc.strerror or exc)) from None
     if schemas_file:
         for schema in _load_schemas(schemas_file):
             if schema.name not in registry:
@@ -69,7 +80,7 @@ def build_registry(root: str, allow: Sequence[str] = (), schemas_file: str | Non
         try:
             registry.allow(name)
         except UnknownToolError as exc:
-            raise UsageError(f"Error: --allow {name}: {exc}") from None
+            raise UsageError(messages.ALLOW_UNKNOWN.format(tool=name, error=exc)) from None
     return registry
 
 
@@ -134,7 +145,12 @@ def print_result(result: ExecutionResult, as_json: bool) -> None:
 
 
 async def _run(args: argparse.Namespace) -> ExecutionResult:
-    config = RuntimeConfig(timeout=args.timeout, python=args.python or sys.executable)
+    config = RuntimeConfig(
+        timeout=args.timeout,
+        python=args.python or sys.executable,
+        max_output=args.max_output,
+        work_dir=args.work_dir,
+    )
     runtime = PythonRuntime(config)
     runtime.set_bridge_url(args.bridge_url, args.token)
     source = _read_source(args.file)
@@ -147,7 +163,7 @@ async def _run(args: argparse.Namespace) -> ExecutionResult:
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.wrapped and (args.tools or args.input):
-        raise UsageError("Error: --wrapped runs the file as is; give --tools and --input to `aster-ref wrap` instead")
+        raise UsageError(messages.WRAPPED_WITH_TOOLS_OR_INPUT)
     result = asyncio.run(_run(args))
     print_result(result, args.json)
     return _exit_code(result)
@@ -217,6 +233,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     run.add_argument("--python", metavar="PATH", help="interpreter for the code (default: this one)")
+    run.add_argument(
+        "--max-output",
+        type=_positive_int,
+        default=DEFAULT_MAX_OUTPUT,
+        metavar="BYTES",
+        help=f"keep this much of stdout and of stderr, then a truncation marker (default: {DEFAULT_MAX_OUTPUT})",
+    )
+    run.add_argument(
+        "--work-dir",
+        metavar="DIR",
+        help="where the aster_*.py temp file is written and the code runs (default: system temp dir, current dir)",
+    )
     run.add_argument("--tools", metavar="A,B", help="tools to define (default: ask the bridge)")
     run.add_argument("--input", metavar="JSON", help="object available to the code as input_data")
     run.add_argument("--json", action="store_true", help="print the ExecutionResult as JSON")

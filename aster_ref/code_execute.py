@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -34,24 +35,27 @@ class CodeExecute:
         self.bridge_url = bridge_url
         self.token = token
         self.server: HTTPBridgeServer | None = None
+        # Concurrent first executions must share one bridge, not each start (and leak) their own.
+        self._starting = asyncio.Lock()
 
     def set_bridge_url(self, url: str) -> None:
         self.bridge_url = url
 
     async def ensure_bridge(self) -> HTTPBridgeServer:
-        if self.server is None:
-            parts = urlsplit(self.bridge_url)
-            server = HTTPBridgeServer(
-                ToolBridge(self.registry),
-                parts.hostname or "127.0.0.1",
-                parts.port or 80,
-                token=self.token,
-            )
-            await server.start_async()
-            self.server = server
-            host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname
-            self.bridge_url = f"{parts.scheme}://{host}:{server.port}"
-        return self.server
+        async with self._starting:
+            if self.server is None:
+                parts = urlsplit(self.bridge_url)
+                server = HTTPBridgeServer(
+                    ToolBridge(self.registry),
+                    parts.hostname or "127.0.0.1",
+                    parts.port or 80,
+                    token=self.token,
+                )
+                await server.start_async()
+                self.server = server
+                host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname
+                self.bridge_url = f"{parts.scheme}://{host}:{server.port}"
+            return self.server
 
     async def execute(self, code: str, input: Any = None) -> ExecutionResult:
         server = await self.ensure_bridge()

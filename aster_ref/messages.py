@@ -30,6 +30,7 @@ PYTHON_TOO_OLD = (
     "Point the runtime at a newer interpreter (aster-ref run --python PATH)."
 )
 PYTHON_NOT_FOUND = "Error: Python interpreter not found: {python}"
+WORK_DIR_NOT_FOUND = "Error: work directory not found: {work_dir}"
 OUTPUT_TRUNCATED = "\n... [output truncated: more than {limit} bytes]"
 EXIT_STATUS = "exit status {code}"
 BAD_TOOL_NAME = "tool name {tool!r} is not a Python identifier, so code cannot call it"
@@ -62,6 +63,7 @@ METHOD_NOT_ALLOWED = "method {method} not allowed on {path}; use {allowed}"
 NOT_FOUND = "no endpoint {path}; endpoints: /health, /tools/list, /tools/schema, /tools/call"
 HOST_NOT_ALLOWED = "Host header {host!r} is not allowed; use localhost or start the bridge with --host {host_name}"
 UNAUTHORIZED = "missing or wrong bearer token; send the header 'Authorization: Bearer <token>'"
+RESULT_NOT_JSON = "tool {tool} returned a result that cannot be sent as JSON: {error}"
 
 # --- SDK ------------------------------------------------------------------------
 BRIDGE_HTTP_ERROR = "Bridge error: HTTP {status}: {error}"
@@ -71,3 +73,9 @@ BRIDGE_TIMEOUT = "Bridge error: no answer within {seconds:g} s from {url}"
 BAD_JSON_ARGUMENT = "Error: {what} is not valid JSON: {error}"
 JSON_ARGUMENT_NOT_OBJECT = "Error: {what} must be a JSON object"
 SCHEMAS_FILE_INVALID = "Error: cannot use schemas file {path}: {error}"
+ROOT_INVALID = "Error: cannot use --root {root}: {reason}"
+ALLOW_UNKNOWN = "Error: --allow {tool}: {error}"
+WRAPPED_WITH_TOOLS_OR_INPUT = (
+    "Error: --wrapped runs the file as is; give --tools and --input to `aster-ref wrap` instead"
+)
+NOT_A_POSITIVE_INTEGER = "must be a positive whole number of bytes, not {value!r}"

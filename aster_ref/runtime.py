@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import messages
+from .process import kill_group, wait_exited
 from .sdk import check_tool_names, wrap_code
 from .sdk_client import DEFAULT_BRIDGE_URL, TOKEN_ENV, URL_ENV
 from .tools import DEFAULT_CODE_TOOLS
@@ -23,7 +24,6 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_OUTPUT = 1024 * 1024  # per stream, in bytes
 DEFAULT_MAX_CONCURRENCY = 10
 TEMP_PREFIX = "aster_"
-EXIT_POLL_INTERVAL = 0.01
 
 
 @dataclass
@@ -75,25 +75,16 @@ async def _read_limited(stream: asyncio.StreamReader, limit: int) -> str:
         if len(chunk) > room:
             truncated = True
         kept += chunk[: max(room, 0)]
-    text = kept.decode("utf-8", errors="replace")
-    return text + messages.OUTPUT_TRUNCATED.format(limit=limit) if truncated else text
+    if not truncated:
+        return kept.decode("utf-8", errors="replace")
+    # The cut may fall inside a multi-byte character: drop that partial character rather than show U+FFFD.
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(bytes(kept), final=False)
+    return text + messages.OUTPUT_TRUNCATED.format(limit=limit)
 
 
-async def _exited(process: asyncio.subprocess.Process) -> None:
-    """Wait until the process itself exits.
-
-    Process.wait() also waits for its pipes to close, which a child it left running
-    would delay until the timeout; returncode is set as soon as the process exits.
-    """
-    while process.returncode is None:
-        await asyncio.sleep(EXIT_POLL_INTERVAL)
-
-
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+def _failed_to_start(error: str, started: float) -> ExecutionResult:
+    # stderr as if the child had printed the error, so `aster-ref run` ends it with a newline like the others.
+    return ExecutionResult(False, stderr=error + "\n", error=error, duration=time.monotonic() - started)
 
 
 class PythonRuntime:
@@ -138,8 +129,11 @@ class PythonRuntime:
 
     async def _run(self, program: str) -> ExecutionResult:
         work_dir = self.config.work_dir
-        fd, path = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".py", dir=work_dir)
         started = time.monotonic()
+        try:
+            fd, path = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".py", dir=work_dir)
+        except (FileNotFoundError, NotADirectoryError):
+            return _failed_to_start(messages.WORK_DIR_NOT_FOUND.format(work_dir=work_dir), started)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:
                 file.write(program)
@@ -155,13 +149,7 @@ class PythonRuntime:
                     start_new_session=True,  # its own process group, so a timeout kills its children too
                 )
             except FileNotFoundError:
-                error = messages.PYTHON_NOT_FOUND.format(python=self.config.python)
-                return ExecutionResult(
-                    False,
-                    stderr=error,
-                    error=error,
-                    duration=time.monotonic() - started,
-                )
+                return _failed_to_start(messages.PYTHON_NOT_FOUND.format(python=self.config.python), started)
             return await self._collect(process, started)
         finally:
             Path(path).unlink(missing_ok=True)
@@ -172,16 +160,16 @@ class PythonRuntime:
         readers = asyncio.gather(_read_limited(process.stdout, limit), _read_limited(process.stderr, limit))
         try:
             try:
-                await asyncio.wait_for(_exited(process), self.config.timeout)
+                await asyncio.wait_for(wait_exited(process), self.config.timeout)
                 timed_out = False
             except asyncio.TimeoutError:
                 timed_out = True
             # Also after a normal exit: nothing the code started outlives it (and holds the pipes open).
-            _kill_group(process.pid)
+            kill_group(process.pid)
             stdout, stderr = await readers
             await process.wait()
         except asyncio.CancelledError:
-            _kill_group(process.pid)
+            kill_group(process.pid)
             await process.wait()
             # The pipes are closed now: collect the readers (asyncio.run may have cancelled them) before re-raising.
             await asyncio.gather(readers, return_exceptions=True)

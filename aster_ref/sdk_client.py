@@ -11,6 +11,7 @@ import ast
 import asyncio
 import builtins
 import inspect
+import io
 import linecache
 import os
 import sys
@@ -55,7 +56,7 @@ class BridgeConnectionError(BridgeError, ConnectionError):
 class AsterBridge:
     """Async client of the HTTP bridge. One aiohttp session is reused for every call.
 
-    Network errors are retried with exponential backoff; tool errors never are.
+    Failures to connect are retried with exponential backoff; tool errors never are.
     """
 
     def __init__(
@@ -92,7 +93,12 @@ class AsterBridge:
         return self._session
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
-        """(status, decoded JSON or None). Retries connection errors only."""
+        """(status, decoded JSON or None).
+
+        Retries only failures to connect: the request was never sent, so no tool ran.
+        A connection lost after sending is not retried, as the tool (a Write, a Bash)
+        may already have run.
+        """
         for attempt in range(self.retries + 1):
             try:
                 async with self._get_session().request(method, self.url + path, **kwargs) as response:
@@ -101,10 +107,12 @@ class AsterBridge:
                     except ValueError:
                         data = None
                     return response.status, data
-            except aiohttp.ClientConnectionError as exc:
+            except aiohttp.ClientConnectorError as exc:
                 if attempt == self.retries:
                     raise BridgeConnectionError(CONNECTION_ERROR.format(detail=exc)) from None
                 await asyncio.sleep(self.backoff * 2**attempt)
+            except aiohttp.ClientConnectionError as exc:
+                raise BridgeConnectionError(CONNECTION_ERROR.format(detail=exc)) from None
             except asyncio.TimeoutError:
                 raise BridgeError(BRIDGE_TIMEOUT.format(seconds=self.timeout, url=self.url + path)) from None
         raise AssertionError("unreachable: the loop returns or raises")
@@ -163,11 +171,12 @@ async def run_ptc(code: str, tools: Iterable[str], input_data: Any, bridge: Aste
         "ToolError": ToolError,
     }
     namespace.update({name: make_tool(bridge, name) for name in tools})
-    # Register the source so tracebacks show the user's lines.
+    # Register the source so tracebacks show the user's lines. Split them as the compiler counts them
+    # (universal newlines), not with str.splitlines, which also breaks at form feeds and U+2028.
     linecache.cache[PTC_FILENAME] = (
         len(code),
         None,
-        code.splitlines(keepends=True),
+        io.StringIO(code, newline=None).readlines(),
         PTC_FILENAME,
     )
     compiled = compile(code, PTC_FILENAME, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
-import json
 import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -73,7 +72,7 @@ class HTTPBridgeServer:
         self.token = token
         self.context_factory = context_factory
         # Host-header check against DNS rebinding: loopback names, plus the name the server was bound to.
-        self.allowed_hosts = LOOPBACK_NAMES | ({host} if not _is_wildcard(host) else set())
+        self.allowed_hosts = LOOPBACK_NAMES | ({host.lower()} if not _is_wildcard(host) else set())
         self._runner: web.AppRunner | None = None
 
     # --- app ------------------------------------------------------------------
@@ -102,7 +101,7 @@ class HTTPBridgeServer:
     @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         host = request.headers.get("Host", "")
-        if _host_name(host) not in self.allowed_hosts:
+        if _host_name(host).lower() not in self.allowed_hosts:  # host names are case-insensitive
             return _error(
                 403,
                 messages.HOST_NOT_ALLOWED.format(host=host, host_name=_host_name(host)),
@@ -137,7 +136,7 @@ class HTTPBridgeServer:
     async def call(self, request: web.Request) -> web.Response:
         try:
             body = await request.json()
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:  # JSONDecodeError, or UnicodeDecodeError for a body that is not UTF-8
             return _error(400, messages.BAD_JSON.format(error=exc))
         if not isinstance(body, dict):
             return _error(400, messages.BODY_NOT_OBJECT)
@@ -155,7 +154,10 @@ class HTTPBridgeServer:
             return web.json_response({"success": False, "error": str(exc)}, status=403)
         except ToolFailure as exc:
             return web.json_response({"success": False, "error": str(exc)})
-        return web.json_response({"success": True, "result": result})
+        try:
+            return web.json_response({"success": True, "result": result})
+        except (TypeError, ValueError) as exc:  # a custom handler returned e.g. bytes or a set
+            return _error(500, messages.RESULT_NOT_JSON.format(tool=tool, error=exc))
 
     # --- lifecycle --------------------------------------------------------------
     @property

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
-import os
 import re
-import signal
 from pathlib import Path
 from typing import Any
 
 from .. import messages
 from ..errors import ToolFailure
+from ..process import kill_group, wait_exited
 from ..schema import CODE_EXECUTION, DIRECT, RegisteredTool, ToolContext, ToolSchema
 from .workspace import Workspace
 
@@ -106,9 +105,12 @@ class BuiltinTools:
         path = self.workspace.resolve(input["path"])
         if path.is_dir():
             raise ToolFailure(messages.IS_A_DIRECTORY.format(path=input["path"]))
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = input["content"].encode("utf-8")
-        path.write_bytes(data)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:  # e.g. a parent is a file, or no permission
+            raise ToolFailure(messages.CANNOT_ACCESS.format(path=input["path"], reason=exc.strerror)) from None
         return {"path": self.workspace.relative(path), "bytes_written": len(data)}
 
     async def glob(self, input: dict[str, Any], ctx: ToolContext) -> list[str]:
@@ -161,27 +163,24 @@ class BuiltinTools:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
+            start_new_session=True,  # its own process group, so nothing it starts outlives it
         )
+        assert process.stdout is not None and process.stderr is not None
+        output = asyncio.gather(process.stdout.read(), process.stderr.read())
         try:
-            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
+            # Wait for bash itself, not for its pipes: a background job (`server &`) would hold them open.
+            await asyncio.wait_for(wait_exited(process), timeout)
         except asyncio.TimeoutError:
             raise ToolFailure(messages.COMMAND_TIMEOUT.format(seconds=timeout, command=input["command"])) from None
         finally:
-            _kill_group(process.pid)
+            kill_group(process.pid)
             await process.wait()
+            stdout, stderr = await output
         return {
             "stdout": stdout.decode("utf-8", errors="replace"),
             "stderr": stderr.decode("utf-8", errors="replace"),
             "exit_code": process.returncode,
         }
-
-
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def builtin_tools(root: str | Path = ".") -> list[RegisteredTool]:

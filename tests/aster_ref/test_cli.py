@@ -210,6 +210,12 @@ def test_run_without_a_bridge_prints_the_connection_error(unused_tcp_port: int, 
     assert quoted in result.stderr.splitlines()[-1]
 
 
+def test_run_with_a_missing_interpreter_names_it(tmp_path: Path) -> None:
+    result = aster_ref("run", "--python", "/nonexistent/python3", "--tools", "Read", write(tmp_path, "print(1)"))
+    message = messages.PYTHON_NOT_FOUND.format(python="/nonexistent/python3")
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", message + "\n")
+
+
 def test_run_with_python_lacking_aiohttp(python_without_aiohttp: Path, tmp_path: Path) -> None:
     result = aster_ref("run", "--python", str(python_without_aiohttp), write(tmp_path, "print(1)"))
     assert (result.returncode, result.stdout, result.stderr) == (
@@ -259,7 +265,53 @@ def test_wrap_then_run_wrapped(bridge: Bridge, tmp_path: Path) -> None:
 
 def test_run_wrapped_refuses_tools_and_input(tmp_path: Path) -> None:
     result = aster_ref("run", "--wrapped", "--tools", "Read", write(tmp_path, ""))
+    assert (result.returncode, result.stderr) == (2, messages.WRAPPED_WITH_TOOLS_OR_INPUT + "\n")
+
+
+def test_run_work_dir_holds_the_temp_file_and_the_code_runs_there(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    code = "import glob, os\nprint(os.getcwd(), glob.glob('aster_*.py')[0][:6])"
+    result = aster_ref("run", "--tools", "Read", "--work-dir", str(work), write(tmp_path, code))
+    assert (result.returncode, result.stdout) == (0, f"{work} aster_\n")
+    assert list(work.iterdir()) == []
+
+
+def test_run_work_dir_that_does_not_exist_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "missing"
+    result = aster_ref("run", "--tools", "Read", "--work-dir", str(missing), write(tmp_path, "print(1)"))
+    assert (result.returncode, result.stderr) == (1, messages.WORK_DIR_NOT_FOUND.format(work_dir=missing) + "\n")
+
+
+def test_run_max_output_truncates_each_stream(tmp_path: Path) -> None:
+    code = "import sys\nprint('o' * 50)\nprint('e' * 50, file=sys.stderr)"
+    result = aster_ref("run", "--json", "--tools", "Read", "--max-output", "10", write(tmp_path, code))
+    body = json.loads(result.stdout)
+    marker = messages.OUTPUT_TRUNCATED.format(limit=10)
+    assert (body["stdout"], body["stderr"]) == ("o" * 10 + marker, "e" * 10 + marker)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "lots"])
+def test_run_max_output_must_be_a_positive_integer(tmp_path: Path, value: str) -> None:
+    result = aster_ref("run", "--max-output", value, write(tmp_path, "print(1)"))
     assert result.returncode == 2
+    assert result.stderr.endswith(f"argument --max-output: {messages.NOT_A_POSITIVE_INTEGER.format(value=value)}\n")
+
+
+def test_call_with_a_missing_root_or_unknown_allow_exits_2(tmp_path: Path, workspace: Path) -> None:
+    missing = tmp_path / "missing"
+    bad_root = aster_ref("call", "--root", str(missing), "Read", '{"path": "x"}')
+    reason = "No such file or directory"
+    assert (bad_root.returncode, bad_root.stderr) == (
+        2,
+        messages.ROOT_INVALID.format(root=missing, reason=reason) + "\n",
+    )
+    bad_allow = aster_ref("call", "--root", str(workspace), "--allow", "Nope", "Read", '{"path": "x"}')
+    error = messages.UNKNOWN_TOOL.format(tool="Nope")
+    assert (bad_allow.returncode, bad_allow.stderr) == (
+        2,
+        messages.ALLOW_UNKNOWN.format(tool="Nope", error=error) + "\n",
+    )
 
 
 def test_call_runs_one_tool_as_a_direct_caller(workspace: Path) -> None:

@@ -63,3 +63,9 @@ async def test_a_slow_tool_shows_the_gain_of_gather(registry: Registry, tmp_path
     ) as ce:
         timings = (await ce.execute(code)).output
     assert timings["serial"] / timings["concurrent"] >= 2
+
+
+async def test_concurrent_first_executions_share_one_bridge(registry: Registry) -> None:
+    async with CodeExecute(registry, bridge_url="http://127.0.0.1:0") as code_execute:
+        first, second = await asyncio.gather(code_execute.ensure_bridge(), code_execute.ensure_bridge())
+        assert first is second is code_execute.server

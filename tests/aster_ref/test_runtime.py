@@ -287,3 +287,25 @@ def test_wrap_code_refuses_tool_names_code_cannot_call() -> None:
 def test_wrapped_program_embeds_the_input(work_dir: Path) -> None:
     program = make_runtime(None, work_dir).wrap_code("print(input_data)", {"k": "v"})
     assert json.dumps({"k": "v"}) in program
+
+
+async def test_missing_work_dir_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "missing"
+    result = await PythonRuntime(RuntimeConfig(work_dir=missing)).execute("print(1)")
+    assert (result.success, result.error) == (False, messages.WORK_DIR_NOT_FOUND.format(work_dir=missing))
+
+
+async def test_truncation_never_splits_a_character(work_dir: Path) -> None:
+    # "é" is 2 bytes in UTF-8: a 5-byte limit ends inside the third one, which is dropped whole.
+    result = await make_runtime(None, work_dir, max_output=5).execute("print('é' * 10)")
+    assert result.stdout == "éé" + messages.OUTPUT_TRUNCATED.format(limit=5)
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\u2028", "\x1c"])
+async def test_traceback_shows_the_failing_line_when_a_string_holds_a_line_separator(
+    work_dir: Path, separator: str
+) -> None:
+    # str.splitlines breaks at these characters; the compiler does not, so line 2 is the raise.
+    code = f"text = 'a{separator}b'\nraise ValueError(text)\n"
+    result = await make_runtime(None, work_dir).execute(code)
+    assert 'File "<ptc>", line 2, in <module>\n    raise ValueError(text)\n' in result.stderr

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aster_ref import (
     CODE_EXECUTION,
@@ -18,6 +21,7 @@ from aster_ref import (
     ToolError,
     ToolSchema,
     messages,
+    wrap_code,
 )
 
 
@@ -107,6 +111,27 @@ async def test_network_errors_are_retried_until_the_bridge_is_up(registry: Regis
             await server.shutdown()
 
 
+async def test_connection_lost_after_sending_is_not_retried() -> None:
+    connections = 0
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await reader.readuntil(b"\r\n\r\n")  # the request reached the bridge; the tool may have run
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with AsterBridge(f"http://127.0.0.1:{port}", retries=3, backoff=0.01) as bridge:
+            with pytest.raises(BridgeConnectionError, match=r"^Connection error: Server disconnected"):
+                await bridge.call("Write", {"path": "x.txt", "content": "once"})
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert connections == 1
+
+
 async def test_tool_errors_are_not_retried(registry: Registry) -> None:
     calls: list[dict] = []
 
@@ -146,3 +171,26 @@ async def test_slow_answer_past_the_timeout_is_a_bridge_error(
 def test_defaults_mirror_the_go_host() -> None:
     bridge = AsterBridge("http://localhost:8080")
     assert (bridge.timeout, bridge.retries, bridge.backoff) == (60.0, 3, 0.1)
+
+
+def wrapped_code_of(program: str) -> str:
+    """The _ASTER_CODE a wrapped program defines: '\\n'.join() of a list of string literals."""
+    for node in ast.parse(program).body:
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "_ASTER_CODE":
+            assert isinstance(node.value, ast.Call) and ast.unparse(node.value.func) == "'\\n'.join"
+            return "\n".join(ast.literal_eval(node.value.args[0]))
+    raise AssertionError("no _ASTER_CODE in the wrapped program")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text())
+def test_wrapped_program_holds_any_code_exactly(code: str) -> None:
+    assert wrapped_code_of(wrap_code(code, ["Read"])) == code
+
+
+def test_wrapped_program_shows_the_code_one_line_per_source_line() -> None:
+    code = 'x = \'it\'\'s\'\nprint("""中文 \\\\ done""")\r\nprint(x)\n'
+    program = wrap_code(code, ["Read"])
+    shown = "\n".join(f"    {line!r}," for line in ["x = 'it''s'", 'print("""中文 \\\\ done""")\r', "print(x)", ""])
+    assert '_ASTER_CODE = "\\n".join([\n' + shown + "\n])\n" in program
+    assert wrapped_code_of(program) == code

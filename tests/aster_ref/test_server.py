@@ -10,11 +10,13 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from aster_ref import (
+    CODE_EXECUTION,
     DIRECT,
     HTTPBridgeServer,
     Registry,
     ToolBridge,
     ToolContext,
+    ToolSchema,
     messages,
 )
 from aster_ref.server import MAX_BODY
@@ -180,3 +182,30 @@ async def test_start_async_binds_port_0_and_shutdown_frees_it(
     await server.shutdown()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", server.port))
+
+
+async def test_body_that_is_not_utf8_is_400(client: TestClient) -> None:
+    response = await client.post("/tools/call", data=b'{"tool": "\xff"}', headers={"Content-Type": "application/json"})
+    error = "'utf-8' codec can't decode byte 0xff in position 10: invalid start byte"
+    assert await json_of(response, 400) == {"error": messages.BAD_JSON.format(error=error)}
+
+
+async def test_result_that_is_not_json_is_a_500_with_a_message(aiohttp_client: MakeClient, registry: Registry) -> None:
+    async def raw_bytes(input: dict, ctx: ToolContext) -> bytes:
+        return b"raw"
+
+    registry.register(ToolSchema("Raw", allowed_callers=[CODE_EXECUTION]), raw_bytes)
+    client = await aiohttp_client(HTTPBridgeServer(ToolBridge(registry)).make_app())
+    response = await client.post("/tools/call", json={"tool": "Raw", "input": {}})
+    error = "Object of type bytes is not JSON serializable"
+    assert await json_of(response, 500) == {"error": messages.RESULT_NOT_JSON.format(tool="Raw", error=error)}
+
+
+@pytest.mark.parametrize("host", ["LOCALHOST:8080", "Localhost"])
+async def test_host_names_are_case_insensitive(client: TestClient, host: str) -> None:
+    assert (await client.get("/health", headers={"Host": host})).status == 200
+
+
+async def test_host_option_is_case_insensitive(aiohttp_client: MakeClient, registry: Registry) -> None:
+    client = await aiohttp_client(HTTPBridgeServer(ToolBridge(registry), "Bridge.Internal").make_app())
+    assert (await client.get("/health", headers={"Host": "bridge.internal:8080"})).status == 200

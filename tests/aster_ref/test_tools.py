@@ -113,3 +113,19 @@ async def test_bash_timeout_kills_the_command_and_its_children(
     assert str(failure.value) == messages.COMMAND_TIMEOUT.format(seconds=0.5, command=command)
     child = int((workspace / "child.pid").read_text())
     assert dies(child)
+
+
+async def test_write_under_a_file_says_it_cannot_access_the_path(bridge: ToolBridge) -> None:
+    with pytest.raises(ToolFailure) as failure:
+        await bridge.call("Write", {"path": "test.txt/new.txt", "content": "x"})
+    assert str(failure.value) == messages.CANNOT_ACCESS.format(path="test.txt/new.txt", reason="File exists")
+
+
+async def test_bash_returns_when_the_command_ends_and_kills_its_background_jobs(
+    bridge: ToolBridge, workspace: Path, dies: Callable[[int], bool]
+) -> None:
+    # The background job inherits bash's stdout; waiting for the pipe to close would wait for the timeout.
+    command = "sleep 30 & echo $! > child.pid; echo started"
+    result = await bridge.call("Bash", {"command": command, "timeout": 10}, DIRECT_CALL)
+    assert result == {"stdout": "started\n", "stderr": "", "exit_code": 0}
+    assert dies(int((workspace / "child.pid").read_text()))

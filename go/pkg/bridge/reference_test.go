@@ -183,3 +183,22 @@ func TestStartReportsAServerThatDies(t *testing.T) {
 		t.Fatalf("got %v, want ErrServerExited", err)
 	}
 }
+
+func TestWorkDirHoldsTheTempFileAndMaxOutputTruncates(t *testing.T) {
+	requireAsterRef(t)
+	dir := t.TempDir()
+	runtime := NewPythonRuntime(&RuntimeConfig{WorkDir: dir, MaxOutput: 20})
+	runtime.SetTools([]string{"Read"})
+	code := "import glob\nprint(glob.glob('aster_*.py')[0][:6], 'x' * 100)"
+	result, err := runtime.Execute(context.Background(), code, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The run's own temp file is in WorkDir, and only the first 20 bytes of stdout are kept.
+	if want := "aster_ " + strings.Repeat("x", 13) + "\n... [output truncated: more than 20 bytes]"; result.Stdout != want {
+		t.Fatalf("stdout = %q, want %q", result.Stdout, want)
+	}
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+		t.Fatalf("work dir after the run: %v %v", entries, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -27,14 +28,13 @@ var ErrWrapFailed = errors.New("cannot wrap the code")
 type RuntimeConfig struct {
 	// Timeout ends an execution with the error "execution timeout" (default 30 s).
 	Timeout time.Duration
-	// WorkDir is the directory the code runs in (default: the current directory).
-	// aster-ref run has no flag for it: the reference writes its temp file to the
-	// system temp dir and runs it with WorkDir as the working directory.
+	// WorkDir is where the aster_*.py temp file is written and the code runs
+	// (default: the system temp dir for the file, the current directory for the code).
 	WorkDir string
 	// Env adds environment variables for the code.
 	Env map[string]string
-	// MaxOutput is accepted for parity with the Go host; the reference truncates
-	// output at its own limit (aster-ref run has no flag for it).
+	// MaxOutput is how many bytes of stdout and of stderr are kept; the rest is
+	// cut off with a truncation marker (default: the reference's 1 MiB).
 	MaxOutput int
 	// Python is the interpreter that runs the code (default: the reference's python3).
 	Python string
@@ -166,6 +166,17 @@ func (r *PythonRuntime) run(ctx context.Context, program wrappedProgram) (*Execu
 	}
 	if r.config.Python != "" {
 		args = append(args, "--python", r.config.Python)
+	}
+	if r.config.MaxOutput > 0 {
+		args = append(args, "--max-output", strconv.Itoa(r.config.MaxOutput))
+	}
+	if r.config.WorkDir != "" {
+		// Absolute, because the reference itself already runs in WorkDir (see reference).
+		workDir, err := filepath.Abs(r.config.WorkDir)
+		if err != nil {
+			return nil, fmt.Errorf("work dir %q: %w", r.config.WorkDir, err)
+		}
+		args = append(args, "--work-dir", workDir)
 	}
 	out, err := r.reference(ctx, []byte(program.source), append(args, "-")...)
 	if err != nil {
