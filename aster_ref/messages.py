@@ -44,6 +44,7 @@ INVALID_REGEX = "invalid regular expression {pattern!r}: {error}"
 INVALID_GLOB = "invalid glob pattern {pattern!r}: {error}"
 COMMAND_TIMEOUT = "command timed out after {seconds:g} s: {command}"
 INVALID_INPUT = "invalid input for {tool}: {error}"
+READ_RANGE_INVALID = "offset must be 1 or more and limit 0 or more (got offset={offset}, limit={limit})"
 
 # --- Registry and bridge ------------------------------------------------------
 UNKNOWN_TOOL = "unknown tool: {tool}"
@@ -72,6 +73,8 @@ BRIDGE_TIMEOUT = "Bridge error: no answer within {seconds:g} s from {url}"
 # --- CLI ------------------------------------------------------------------------
 BAD_JSON_ARGUMENT = "Error: {what} is not valid JSON: {error}"
 JSON_ARGUMENT_NOT_OBJECT = "Error: {what} must be a JSON object"
+SCHEMA_WITHOUT_NAME = 'every schema needs a "name": the built-in tool it describes'
+SERVER_ALREADY_STARTED = "the bridge is already listening on {address}; call shutdown() before starting it again"
 SCHEMAS_FILE_INVALID = "Error: cannot use schemas file {path}: {error}"
 ROOT_INVALID = "Error: cannot use --root {root}: {reason}"
 ALLOW_UNKNOWN = "Error: --allow {tool}: {error}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import messages
 from .errors import UnknownToolError
 
 DIRECT = "direct"
@@ -56,6 +57,8 @@ class ToolSchema:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ToolSchema:
+        if not data.get("name"):
+            raise ValueError(messages.SCHEMA_WITHOUT_NAME)
         return cls(
             name=data["name"],
             description=data.get("description", ""),

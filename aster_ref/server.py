@@ -170,6 +170,8 @@ class HTTPBridgeServer:
 
     async def start_async(self) -> None:
         """Bind and serve in the running loop; returns once the socket is bound (``port`` then holds the real port)."""
+        if self._runner is not None:
+            raise RuntimeError(messages.SERVER_ALREADY_STARTED.format(address=self.address))
         runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
         await runner.setup()
         try:

@@ -96,10 +96,13 @@ class BuiltinTools:
             raise ToolFailure(messages.CANNOT_ACCESS.format(path=input["path"], reason=exc.strerror)) from None
         if "offset" not in input and "limit" not in input:
             return text
+        offset, limit = input.get("offset", 1), input.get("limit")
+        if offset < 1 or (limit is not None and limit < 0):
+            error = messages.READ_RANGE_INVALID.format(offset=offset, limit=limit)
+            raise ToolFailure(messages.INVALID_INPUT.format(tool="Read", error=error))
         lines = text.splitlines(keepends=True)
-        start = max(input.get("offset", 1), 1) - 1
-        end = start + input["limit"] if "limit" in input else None
-        return "".join(lines[start:end])
+        end = offset - 1 + limit if limit is not None else None
+        return "".join(lines[offset - 1 : end])
 
     async def write(self, input: dict[str, Any], ctx: ToolContext) -> dict[str, Any]:
         path = self.workspace.resolve(input["path"])

@@ -156,6 +156,14 @@ def test_serve_with_an_unreadable_schemas_file_exits_2(workspace: Path, tmp_path
     assert result.stderr.startswith(messages.SCHEMAS_FILE_INVALID.format(path=schemas, error=""))
 
 
+def test_serve_schema_without_a_name_says_so(workspace: Path, tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas.json"
+    schemas.write_text('[{"description": "no name"}]')
+    result = aster_ref("serve", "--port", "0", "--root", str(workspace), "--schemas", str(schemas))
+    assert result.returncode == 2
+    assert messages.SCHEMAS_FILE_INVALID.format(path=schemas, error=messages.SCHEMA_WITHOUT_NAME) in result.stderr
+
+
 def test_run_failure_prints_the_traceback_and_exits_1(bridge: Bridge) -> None:
     result = aster_ref(
         "run",

@@ -184,6 +184,13 @@ async def test_start_async_binds_port_0_and_shutdown_frees_it(
         socket.create_connection(("127.0.0.1", server.port))
 
 
+async def test_starting_a_started_server_again_is_refused(registry: Registry) -> None:
+    async with HTTPBridgeServer(ToolBridge(registry), "127.0.0.1", 0) as server:
+        with pytest.raises(RuntimeError) as refused:
+            await server.start_async()
+        assert str(refused.value) == messages.SERVER_ALREADY_STARTED.format(address=server.address)
+
+
 async def test_body_that_is_not_utf8_is_400(client: TestClient) -> None:
     response = await client.post("/tools/call", data=b'{"tool": "\xff"}', headers={"Content-Type": "application/json"})
     error = "'utf-8' codec can't decode byte 0xff in position 10: invalid start byte"

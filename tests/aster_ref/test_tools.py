@@ -25,6 +25,15 @@ async def test_read_offset_and_limit_select_lines(bridge: ToolBridge) -> None:
     assert await bridge.call("Read", {"path": "a.txt", "offset": 2, "limit": 1}) == "beta\n"
 
 
+@pytest.mark.parametrize(("offset", "limit"), [(0, 1), (-3, None), (1, -1)])
+async def test_read_range_out_of_bounds_says_what_is_allowed(bridge: ToolBridge, offset, limit) -> None:
+    input = {"path": "a.txt", "offset": offset} | ({} if limit is None else {"limit": limit})
+    with pytest.raises(ToolFailure) as failure:
+        await bridge.call("Read", input)
+    error = messages.READ_RANGE_INVALID.format(offset=offset, limit=limit)
+    assert str(failure.value) == messages.INVALID_INPUT.format(tool="Read", error=error)
+
+
 async def test_read_of_a_missing_file_says_file_not_found(bridge: ToolBridge) -> None:
     with pytest.raises(ToolFailure) as failure:
         await bridge.call("Read", {"path": "x.txt"})
