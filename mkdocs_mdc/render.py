@@ -1,7 +1,8 @@
 """Render a parsed MDC tree as Material for MkDocs Markdown.
 
 Blocks become indentation-based constructs (`!!!` admonitions, `???` details, `===` content tabs) or
-md_in_html divs (grid cards, steps), so the output reads like hand-written Material Markdown.
+md_in_html divs (grid cards, steps; raw `<section>`s when indented), so the output reads like hand-written
+Material Markdown.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Self
 
 from mkdocs_mdc import errors
 from mkdocs_mdc.components import ADMONITION_TYPE
@@ -266,25 +267,52 @@ class Renderer:
         if description is not None:
             body = _trim([*body, "", *self.nodes(description, block.indent)])
         if not header:
-            # A fence or admonition on the marker line would not start a block: begin on the next line.
-            return ["-   ", *_indent(body, _TAB)] if body else ["-"]
+            # A fence or admonition on the marker line would not start a block, so the body begins after
+            # a blank line; without it, Python-Markdown reads a later item's body as an indented code block.
+            # The marker keeps its spaces: a bare `-` is a paragraph, not a list item.
+            return ["-   ", "", *_indent(body, _TAB)] if body else ["-   "]
         item = [header, "", "---", "", *body] if body else [header]
         return [f"-   {item[0]}", *_indent(item[1:], _TAB)]
 
     @staticmethod
     def grid(cards: list[list[str]]) -> list[str]:
         items = [line for card in cards for line in [*card, ""]]
-        return ['<div class="grid cards" markdown>', "", *items, "</div>"]
+        return [_ContainerTag.start("grid cards"), "", *items, _CONTAINER_END]
 
     def steps(self, block: Block) -> list[str]:
         level = block.props.get("level", "3")
         return [
-            f'<div class="mdc-steps mdc-steps--h{level}" markdown>',
+            _ContainerTag.start(f"mdc-steps mdc-steps--h{level}"),
             "",
             *self.body(block),
             "",
-            "</div>",
+            _CONTAINER_END,
         ]
+
+
+class _ContainerTag(str):
+    """A start or end tag of a cards or steps container: an md_in_html `<div markdown>` while unindented.
+
+    Python-Markdown reads block-level HTML only at the start of a line. Indented (in an admonition, tab,
+    details or list item), a tag is inline raw HTML: `markdown` would leak into the page, and md_in_html
+    matches an indented `</div>` with the enclosing `<div markdown>` and closes that one, so the lines
+    after it fall out of the grid as an indented code block. Indented, the container is a plain
+    `<section>`: its tags pass through as raw HTML around content that the enclosing block parses.
+    """
+
+    indented: str
+
+    def __new__(cls, unindented: str, indented: str) -> Self:
+        tag = super().__new__(cls, unindented)
+        tag.indented = indented
+        return tag
+
+    @classmethod
+    def start(cls, classes: str) -> Self:
+        return cls(f'<div class="{classes}" markdown>', f'<section class="{classes}">')
+
+
+_CONTAINER_END = _ContainerTag("</div>", "</section>")
 
 
 def _blocks(nodes: list[Node]) -> list[Block]:
@@ -315,7 +343,9 @@ def _link(text: str, to: Any, target: Any) -> str:
 
 
 def _indent(lines: Iterable[str], prefix: str) -> list[str]:
-    return [f"{prefix}{line}" if line else "" for line in lines]
+    if not prefix:
+        return list(lines)  # container tags stay unindented, and so keep their md_in_html form
+    return [f"{prefix}{line.indented if isinstance(line, _ContainerTag) else line}" if line else "" for line in lines]
 
 
 def _trim(lines: list[str]) -> list[str]:

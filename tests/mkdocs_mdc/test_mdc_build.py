@@ -66,6 +66,20 @@ def test_good_pages_build_with_lucide_svg_and_front_matter(tmp_path: Path) -> No
     assert not list((tmp_path / "docs").rglob("*.svg"))  # icons are cached beside mkdocs.yml, not in docs
 
 
+def test_steps_nested_in_alert_in_card_keep_the_text_after_them(tmp_path: Path) -> None:
+    source = "::card\n::alert\n::steps\n### One\n::\nAfter steps.\n::\nAfter alert.\n::\n\nAfter card.\n"
+    result = build(tmp_path, {"index.md": source})
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    grid = re.search(
+        r'<div class="grid cards">\s*<ul>\s*<li>(.*?)</li>\s*</ul>\s*</div>\s*<p>After card\.</p>', html, re.DOTALL
+    )
+    assert grid is not None
+    steps = '<section class="mdc-steps mdc-steps--h3">\n<h3 id="one">One</h3>\n</section>\n<p>After steps.</p>\n</div>'
+    assert steps in grid[1] and grid[1].rstrip().endswith("<p>After alert.</p>")
+    assert "<pre" not in html
+
+
 def test_unclosed_block_fails_with_file_and_line(tmp_path: Path) -> None:
     result = build(
         tmp_path,

@@ -231,9 +231,9 @@ CASES = {
         "- Item\n  ::tabs\n  ::tabs-item{label=A}\n  Body\n  ::\n  ::\n",
         '- Item\n\n    === "A"\n\n        Body\n',
     ),
-    "card-without-title-starts-body-on-next-line": (
+    "card-without-title-starts-body-after-a-blank-line": (
         "::card\n```sh\nx\n```\n::\n",
-        '<div class="grid cards" markdown>\n\n-   \n    ```sh\n    x\n    ```\n\n</div>\n',
+        '<div class="grid cards" markdown>\n\n-   \n\n    ```sh\n    x\n    ```\n\n</div>\n',
     ),
     "list-with-indented-closer": (
         """
@@ -395,6 +395,120 @@ CASES = {
             !!! warning
                 Deep.
         """,
+    ),
+    # Indented, a container's tags are inline raw HTML to Python-Markdown: they become <section>s without
+    # `markdown`, so md_in_html cannot match their end tag with an enclosing <div markdown>.
+    "steps-in-alert-in-card-become-a-section": (
+        """
+        ::card
+        ::alert
+        ::steps
+        ### One
+        ::
+        After steps.
+        ::
+        After alert.
+        ::
+        """,
+        """
+        <div class="grid cards" markdown>
+
+        -   
+
+            !!! info
+                <section class="mdc-steps mdc-steps--h3">
+
+                ### One
+
+                </section>
+
+                After steps.
+
+            After alert.
+
+        </div>
+        """,
+    ),
+    "card-in-alert-becomes-a-section": (
+        """
+        ::alert{type="tip"}
+        ::card{title="T"}
+        Body
+        ::
+        After card.
+        ::
+        """,
+        """
+        !!! tip
+            <section class="grid cards">
+
+            -   **T**
+
+                ---
+
+                Body
+
+            </section>
+
+            After card.
+        """,
+    ),
+    "steps-in-list-item-become-a-section": (
+        """
+        - Item
+
+            ::steps{level="4"}
+            #### Run
+            ::
+
+            After steps.
+        """,
+        """
+        - Item
+
+            <section class="mdc-steps mdc-steps--h4">
+
+            #### Run
+
+            </section>
+
+            After steps.
+        """,
+    ),
+    "card-group-in-steps-stays-a-markdown-div": (
+        """
+        ::steps
+        ### Pick
+        :::card-group
+        ::::card{title="A"}
+        ::::
+        :::
+        After cards.
+        ::
+        """,
+        """
+        <div class="mdc-steps mdc-steps--h3" markdown>
+
+        ### Pick
+
+        <div class="grid cards" markdown>
+
+        -   **A**
+
+        </div>
+
+        After cards.
+
+        </div>
+        """,
+    ),
+    "empty-card-is-an-empty-list-item": (
+        "::card-group\n:::card\n:::\n:::card{title=T}\n:::\n::\n",
+        '<div class="grid cards" markdown>\n\n-   \n\n-   **T**\n\n</div>\n',
+    ),
+    "cards-without-title-each-start-after-a-blank-line": (
+        "::card-group\n:::card\nOne\n:::\n:::card\nTwo\n:::\n::\n",
+        '<div class="grid cards" markdown>\n\n-   \n\n    One\n\n-   \n\n    Two\n\n</div>\n',
     ),
 }
 
