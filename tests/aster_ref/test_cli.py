@@ -134,7 +134,7 @@ def test_serve_schemas_file_overrides_metadata(workspace: Path, tmp_path: Path) 
             input='await Read(path="test.txt")',
         )
         assert result.returncode == 1
-        assert result.stderr.endswith("ToolError: Tool Read is not allowed in code_execution context\n")
+        assert result.stderr.endswith(f"ToolError: {messages.TOOL_NOT_ALLOWED.format(tool='Read')}\n")
     finally:
         running.stop()
 
@@ -174,7 +174,9 @@ def test_run_failure_prints_the_traceback_and_exits_1(bridge: Bridge) -> None:
     )
     assert result.returncode == 1
     assert result.stdout == "before\n"
-    assert result.stderr.endswith("ToolError: Tool Read failed: file not found: x.txt\n")
+    assert result.stderr.endswith(
+        f"ToolError: {messages.TOOL_FAILED.format(tool='Read', error=messages.FILE_NOT_FOUND.format(path='x.txt'))}\n"
+    )
 
 
 def test_run_json_prints_the_execution_result(bridge: Bridge) -> None:

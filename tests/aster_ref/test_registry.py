@@ -74,7 +74,7 @@ async def test_update_schema_keeps_the_handler(registry: Registry) -> None:
     bridge = ToolBridge(registry)
     assert bridge.schema("Read").description == "custom"
     assert await bridge.call("Read", {"path": "test.txt"}, ToolContext(DIRECT)) == "hello\n"
-    with pytest.raises(ToolNotAllowedError, match="Tool Read is not allowed in code_execution context"):
+    with pytest.raises(ToolNotAllowedError, match=messages.TOOL_NOT_ALLOWED.format(tool="Read")):
         await bridge.call("Read", {"path": "test.txt"})
 
 
@@ -115,10 +115,10 @@ async def test_batch_and_parallel_keep_order_and_report_each_result(
     for results in (await bridge.batch(calls), await bridge.parallel(calls)):
         assert [r.to_dict() for r in results] == [
             {"success": True, "result": "hello\n"},
-            {"success": False, "error": "file not found: x.txt"},
+            {"success": False, "error": messages.FILE_NOT_FOUND.format(path="x.txt")},
             {
                 "success": False,
-                "error": "Tool Bash is not allowed in code_execution context",
+                "error": messages.TOOL_NOT_ALLOWED.format(tool="Bash"),
             },
         ]
 

@@ -88,7 +88,10 @@ async def test_uncaught_tool_error_gives_a_traceback_and_its_last_line(
     result = await make_runtime(bridge_server, work_dir).execute('x = 1\nawait Read(path="x.txt")')
     assert not result.success
     assert result.exit_code == 1
-    assert result.error == "ToolError: Tool Read failed: file not found: x.txt"
+    assert (
+        result.error
+        == f"ToolError: {messages.TOOL_FAILED.format(tool='Read', error=messages.FILE_NOT_FOUND.format(path='x.txt'))}"
+    )
     assert 'File "<ptc>", line 2, in <module>' in result.stderr
     assert 'await Read(path="x.txt")' in result.stderr
     assert temp_files(work_dir) == []
@@ -103,7 +106,10 @@ async def test_caught_tool_error_lets_the_code_go_on(bridge_server: HTTPBridgeSe
     )
     result = await make_runtime(bridge_server, work_dir).execute(code)
     assert result.success
-    assert result.stdout == "ToolError: Tool Read failed: file not found: nonexistent.txt\n"
+    assert (
+        result.stdout
+        == f"ToolError: {messages.TOOL_FAILED.format(tool='Read', error=messages.FILE_NOT_FOUND.format(path='nonexistent.txt'))}\n"
+    )
 
 
 async def test_tool_not_allowed_from_code(bridge_server: HTTPBridgeServer, work_dir: Path) -> None:

@@ -50,7 +50,9 @@ async def test_tool_failure_reads_tool_x_failed(
     async with AsterBridge(bridge_server.url) as bridge:
         with pytest.raises(ToolError) as failure:
             await bridge.call("Read", {"path": "x.txt"})
-    assert str(failure.value) == "Tool Read failed: file not found: x.txt"
+    assert str(failure.value) == messages.TOOL_FAILED.format(
+        tool="Read", error=messages.FILE_NOT_FOUND.format(path="x.txt")
+    )
 
 
 async def test_not_allowed_reads_as_the_docs_quote_it(

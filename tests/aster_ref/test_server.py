@@ -69,7 +69,7 @@ async def test_tool_failure_is_data_with_200(client: TestClient) -> None:
     response = await client.post("/tools/call", json={"tool": "Read", "input": {"path": "x.txt"}})
     assert await json_of(response, 200) == {
         "success": False,
-        "error": "file not found: x.txt",
+        "error": messages.FILE_NOT_FOUND.format(path="x.txt"),
     }
 
 
@@ -87,7 +87,7 @@ async def test_tool_not_allowed_from_code_is_403(client: TestClient) -> None:
     body = await json_of(response, 403)
     assert body == {
         "success": False,
-        "error": "Tool Bash is not allowed in code_execution context",
+        "error": messages.TOOL_NOT_ALLOWED.format(tool="Bash"),
     }
 
 
