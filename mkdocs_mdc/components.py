@@ -36,7 +36,8 @@ class Component:
     slots: frozenset[str] = frozenset()
     # None: any Markdown. Otherwise only these child components (plus blank lines and HTML comments).
     children: frozenset[str] | None = None
-    # True: only code fences (each becomes a tab), plus blank lines and HTML comments.
+    # True: code fences (each becomes a tab), plus blank lines and HTML comments; Markdown after a fence
+    # (a note on that code) belongs to the fence's tab.
     fences_only: bool = False
     # True: the default slot is a line of inline text (badge).
     inline_body: bool = False
@@ -45,7 +46,7 @@ class Component:
 
     def describe_children(self) -> str:
         if self.fences_only:
-            return "code fences"
+            return "code fences"  # and, after a fence, a note on it
         if self.inline_body:
             return "inline text"
         return " and ".join(f"'{name}' blocks" for name in sorted(self.children or ()))

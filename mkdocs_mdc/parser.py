@@ -363,13 +363,15 @@ class _Parser:
     def check_content(self, block: Block) -> None:
         spec = block.spec
         assert spec is not None
+        seen_fence = False
         for node in block.body:
             if _is_filler(node):
                 continue
             if spec.fences_only and isinstance(node, Fence) and not (node.label or node.lang):
                 raise self.error(node.line - self.first_line, errors.TAB_WITHOUT_TITLE)
+            seen_fence = seen_fence or isinstance(node, Fence)
             allowed = (
-                isinstance(node, Fence)
+                isinstance(node, Fence) or (seen_fence and isinstance(node, Text))
                 if spec.fences_only
                 else isinstance(node, Text)
                 if spec.inline_body

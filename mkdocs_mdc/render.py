@@ -185,6 +185,7 @@ class Renderer:
     def code_group(self, block: Block) -> list[str]:
         tabs: list[tuple[str, list[str]]] = []
         comments: list[str] = []
+        note_started = False
         for node in block.body:
             if isinstance(node, Raw):
                 # A doctest directive above a fence must stay inside that fence's tab.
@@ -197,7 +198,17 @@ class Renderer:
                     )
                 )
                 comments = []
-        lines = self.tab_set(tabs)
+                note_started = False
+            elif isinstance(node, Text) and tabs:
+                # Text after a fence (why it is not run in CI, say) is a note shown in that fence's tab, below the code.
+                tab = tabs[-1][1]
+                line = dedent(self.inline(node), len(block.indent))
+                if tab[-1] and not note_started:
+                    tab.append("")  # the note is a paragraph of its own, not part of the code
+                note_started = True
+                if line or tab[-1]:
+                    tab.append(line)
+        lines = self.tab_set([(title, _trim(body)) for title, body in tabs])
         return [*lines, "", *comments] if comments else lines
 
     def tabs(self, block: Block) -> list[str]:

@@ -130,6 +130,37 @@ CASES = {
             ```
         """,
     ),
+    "code-group-text-after-fence-is-a-note-in-its-tab": (
+        """
+        ::code-group
+        ```bash [macOS]
+        brew install python@3.11
+        ```
+
+        **Not run in CI:** CI runs on Linux,
+        where there is no Homebrew.
+        ```bash [Ubuntu]
+        sudo apt install python3.11
+        ```
+        ::
+        """,
+        """
+        === "macOS"
+
+            ```bash
+            brew install python@3.11
+            ```
+
+            **Not run in CI:** CI runs on Linux,
+            where there is no Homebrew.
+
+        === "Ubuntu"
+
+            ```bash
+            sudo apt install python3.11
+            ```
+        """,
+    ),
     "comment-above-fence-becomes-its-own-html-block": (
         "<!-- doctest: exit=1 -->\n```python\nx\n```\n",
         "<!-- doctest: exit=1 -->\n\n```python\nx\n```\n",

@@ -139,9 +139,9 @@ CASES = {
         2,
         errors.CONTENT_NOT_ALLOWED.format(parent="card-group", allowed="'card' blocks", found="text 'loose text'"),
     ),
-    "text-in-code-group": (
-        "::code-group\n```sh [a]\nx\n```\nexplanation\n::\n",
-        5,
+    "text-before-any-fence-in-code-group": (
+        "::code-group\nexplanation\n```sh [a]\nx\n```\n::\n",
+        2,
         errors.CONTENT_NOT_ALLOWED.format(parent="code-group", allowed="code fences", found="text 'explanation'"),
     ),
     "block-in-badge": (
