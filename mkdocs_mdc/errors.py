@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
+# Under MkDocs' logger, so `mkdocs build --strict` counts the converter's warnings.
+log = logging.getLogger("mkdocs.plugins.mdc")
+
 
 class MdcError(Exception):
     """Malformed MDC source; ``str()`` is ``FILE:LINE: message`` so editors can jump to it."""
@@ -16,6 +21,11 @@ class MdcError(Exception):
         return f"{self.path}:{self.line}: {self.message}"
 
 
+def warn(path: str, line: int, message: str) -> None:
+    """A problem the page survives: it converts, and `mkdocs build --strict` or `convert --strict` fails."""
+    log.warning("%s:%d: %s", path, line, message)
+
+
 # Structure
 UNCLOSED_BLOCK = "unclosed block '{opener}': add a line '{closer}' where it ends"
 STRAY_CLOSER = "stray closer '{closer}': no block is open"
@@ -28,13 +38,21 @@ UNCLOSED_FENCE = "unclosed code fence '{fence}'"
 UNCLOSED_COMMENT = "unclosed HTML comment: add '-->'"
 UNCLOSED_YAML_PROPS = "unclosed YAML props block of '{name}': add a line '---'"
 
+# A formatter's damage (prettier 2 reads an opener followed by the `---` of its YAML props as a setext heading,
+# and puts blank lines around `---` lines it takes for thematic breaks)
+MANGLED_HEADING = (
+    "'{text}' is the block opener '{opener}' turned into a heading: a formatter (prettier 2, for one) read "
+    "'{opener}' followed by the '---' of its YAML props as a setext heading. Write the props inline, which "
+    "formatters leave alone, and put the block back together:\n{fix}"
+)
+MANGLED_YAML_PROPS = (
+    "the YAML props of '{opener}' are cut off from it by blank lines: a formatter (prettier 2, for one) took "
+    "their '---' lines for thematic breaks. Write the props inline, which formatters leave alone:\n{fix}"
+)
+
 # Components, props and slots
 UNKNOWN_COMPONENT = "unknown component '{name}' (known: {known})"
 UNKNOWN_INLINE_COMPONENT = "unknown inline component ':{name}' (known: {known})"
-MISSING_PROP = "component '{name}' needs a '{prop}' prop"
-UNKNOWN_PROP = "component '{name}' has no prop '{prop}' (props: {known})"
-UNKNOWN_SLOT = "component '{name}' has no slot '#{slot}' (slots: {known})"
-BAD_PROP_VALUE = "prop '{prop}' of '{name}' must be one of {choices}, not {value!r}"
 UNPARSABLE_PROPS = "unparsable props '{text}': {reason}"
 UNPARSABLE_YAML_PROPS = "unparsable YAML props of '{name}': {reason}"
 YAML_PROPS_NOT_MAPPING = "YAML props of '{name}' must be a mapping of prop names to values"
@@ -42,7 +60,11 @@ CONTENT_NOT_ALLOWED = "'{parent}' may only contain {allowed}; found {found}"
 SLOT_NOT_INLINE = "slot '#{slot}' of '{name}' must be plain text, found {found}"
 TAB_WITHOUT_TITLE = "code fence in a code-group needs a ' [label]' or a language to title its tab"
 
-# Warnings (the page still builds, with a neutral icon; `mkdocs build --strict` fails)
+# Warnings: the page still converts without the prop, slot or icon; `mkdocs build --strict` fails
+MISSING_PROP = "component '{name}' needs a '{prop}' prop; left out"
+UNKNOWN_PROP = "component '{name}' has no prop '{prop}' (props: {known}); ignored"
+BAD_PROP_VALUE = "prop '{prop}' of '{name}' must be one of {choices}, not {value!r}; ignored"
+UNKNOWN_SLOT = "component '{name}' has no slot '#{slot}' (slots: {known}); its content stays in the default slot"
 ICON_NOT_FOUND = "icon '{icon}' not found; using '{fallback}'"
 UNKNOWN_COMPONENT_KEPT = "unknown component '{name}' kept as plain content (strict_unknown is off)"
 

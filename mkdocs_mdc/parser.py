@@ -7,6 +7,7 @@ Nothing inside a code fence or an HTML comment is interpreted.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 import yaml
 
 from mkdocs_mdc import errors
-from mkdocs_mdc.components import COMPONENTS, INLINE_COMPONENTS, Component
+from mkdocs_mdc.components import COMPONENTS, INLINE_COMPONENTS, Component, prop_name
 from mkdocs_mdc.inline import Inline, Segment, split_inline
 from mkdocs_mdc.props import PropsSyntaxError, parse_props
 
@@ -28,6 +29,9 @@ _CLOSER = re.compile(r"^[ \t]*(?P<colons>:{2,})[ \t]*$")
 _SLOT = re.compile(r"^[ \t]*#(?P<name>[A-Za-z][\w-]*)[ \t]*$")
 _LABEL = re.compile(r"\[(?P<label>[^\]]*)\]")
 _DIRECTIVE = re.compile(r"^[ \t]*<!--[ \t]*doctest:(?P<text>.*?)-->[ \t]*$")
+# An opener that a formatter turned into an ATX heading (`## ::card`), and a heading or `---` near it.
+_OPENER_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<opener>:{2,}[A-Za-z][\w-]*\S*)[ \t]*$")
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<text>.*?)[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,8 @@ class _Parser:
             self.open(opener)
         elif stripped.startswith("::"):
             raise self.error(self.index, errors.MALFORMED_BLOCK_LINE.format(text=stripped))
+        elif heading := _OPENER_HEADING.match(line):
+            raise self.mangled_heading(heading)
         elif (slot := _SLOT.match(line)) and self.stack:
             self.start_slot(slot["name"])
         else:
@@ -205,7 +211,7 @@ class _Parser:
     def check_inline(self, index: int, component: Inline) -> None:
         spec = INLINE_COMPONENTS.get(component.name)
         if spec is not None:
-            self.check_props(index, spec, component.props)
+            self.check_props(index, spec, component.props, has_text=bool(component.text))
         elif self.strict_unknown:
             known = ", ".join(f":{name}" for name in sorted(INLINE_COMPONENTS))
             raise self.error(index, errors.UNKNOWN_INLINE_COMPONENT.format(name=component.name, known=known))
@@ -263,6 +269,8 @@ class _Parser:
         props = self.inline_props(match)
         self.index += 1
         line = self.first_line + start
+        if spec is not None:
+            self.check_detached_yaml(start, spec)
         block = Block(
             name=name,
             colons=len(match["colons"]),
@@ -314,31 +322,85 @@ class _Parser:
         self.index = end + 1
         return {str(key): value for key, value in props.items()}
 
-    def check_props(self, index: int, spec: Component, props: dict[str, Any]) -> None:
-        for prop, value in props.items():
+    def check_props(self, index: int, spec: Component, props: dict[str, Any], *, has_text: bool = False) -> None:
+        """Warn about and drop the props `spec` does not know or whose value it does not know; `props` keeps
+        Vue's camelCase names, so a renderer sees `defaultValue` however the page spelled it."""
+        for written, value in list(props.items()):
+            del props[written]
+            prop = prop_name(written)
             if prop not in spec.props:
-                known = ", ".join(sorted(spec.props)) or "none"
-                raise self.error(index, errors.UNKNOWN_PROP.format(name=spec.name, prop=prop, known=known))
+                known = ", ".join(sorted(spec.props))
+                errors.warn(
+                    self.path,
+                    self.first_line + index,
+                    errors.UNKNOWN_PROP.format(name=spec.name, prop=written, known=known),
+                )
+                continue
             choices = spec.choices.get(prop)
             if choices is not None and str(value) not in choices:
                 message = errors.BAD_PROP_VALUE.format(
-                    prop=prop, name=spec.name, choices=", ".join(sorted(choices)), value=value
+                    prop=written, name=spec.name, choices=", ".join(sorted(choices)), value=value
                 )
-                raise self.error(index, message)
-        missing = sorted(spec.required - props.keys())
-        if missing:
-            raise self.error(index, errors.MISSING_PROP.format(name=spec.name, prop=missing[0]))
+                errors.warn(self.path, self.first_line + index, message)
+                continue
+            props[prop] = value
+        if spec.required is not None and spec.required not in props and not has_text:
+            errors.warn(
+                self.path, self.first_line + index, errors.MISSING_PROP.format(name=spec.name, prop=spec.required)
+            )
 
     def start_slot(self, name: str) -> None:
         block = self.stack[-1]
         if block.spec is not None and name != "default" and name not in block.spec.slots:
             known = ", ".join(f"#{slot}" for slot in sorted(block.spec.slots)) or "none"
-            raise self.error(
-                self.index,
-                errors.UNKNOWN_SLOT.format(name=block.name, slot=name, known=known),
-            )
+            message = errors.UNKNOWN_SLOT.format(name=block.name, slot=name, known=known)
+            errors.warn(self.path, self.first_line + self.index, message)
+            name = "default"
         block.sections.append(Section(name, self.first_line + self.index))
         self.index += 1
+
+    # A formatter's damage
+
+    def mangled_heading(self, heading: re.Match[str]) -> errors.MdcError:
+        """`## ::card`: what prettier 2 makes of `::card` + `---` YAML props; the props follow as a heading
+        (`## title: Docs`) or as lines closed by `---`."""
+        start = self.index
+        opener = heading["opener"]
+        end, source = start, ""
+        following = next((i for i in range(start + 1, len(self.lines)) if self.lines[i].strip()), None)
+        if following is not None and (props_heading := _HEADING.match(self.lines[following])):
+            end, source = following, props_heading["text"]
+        elif following is not None:
+            close = next((i for i in range(following, len(self.lines)) if self.lines[i].strip() == "---"), None)
+            if close is not None:
+                end, source = close, "\n".join(line.strip() for line in self.lines[following:close])
+        props = _yaml_mapping(source) if source else {}
+        if props is None:
+            end, props = start, {}
+        lines = (
+            f"line {self.first_line + start}"
+            if end == start
+            else f"lines {self.first_line + start}-{self.first_line + end}"
+        )
+        fix = f"{_inline_opener(opener, props)}    (in place of {lines})"
+        return self.error(start, errors.MANGLED_HEADING.format(text=heading[0].strip(), opener=opener, fix=fix))
+
+    def check_detached_yaml(self, start: int, spec: Component) -> None:
+        """Blank lines, then `---`, `key: value` lines of this component's props, `---`: YAML props that a
+        formatter cut off from their opener."""
+        first = next((i for i in range(self.index, len(self.lines)) if self.lines[i].strip()), None)
+        if first is None or first == self.index or self.lines[first].strip() != "---":
+            return
+        close = next((i for i in range(first + 1, len(self.lines)) if self.lines[i].strip() == "---"), None)
+        if close is None:
+            return
+        props = _yaml_mapping("\n".join(line.strip() for line in self.lines[first + 1 : close]))
+        if not props or any(prop_name(key) not in spec.props for key in props):
+            return
+        opener = self.lines[start].strip()
+        lines = f"lines {self.first_line + start}-{self.first_line + close}"
+        fix = f"{_inline_opener(opener, props)}    (in place of {lines})"
+        raise self.error(start, errors.MANGLED_YAML_PROPS.format(opener=opener, fix=fix))
 
     def close(self, colons: int) -> None:
         closer = ":" * colons
@@ -388,6 +450,28 @@ class _Parser:
             if not isinstance(node, Text):
                 message = errors.SLOT_NOT_INLINE.format(slot="title", name=block.name, found=_describe(node))
                 raise self.error(node.line - self.first_line, message)
+
+
+def _yaml_mapping(source: str) -> dict[str, Any] | None:
+    """`source` read as a YAML mapping, or None when it is not one."""
+    try:
+        value = yaml.safe_load(source)
+    except yaml.YAMLError:
+        return None
+    return {str(key): item for key, item in value.items()} if isinstance(value, dict) else None
+
+
+def _inline_opener(opener: str, props: dict[str, Any]) -> str:
+    """`::card` and {title: Docs, open: true} -> `::card{title="Docs" open}`."""
+    attributes = []
+    for key, value in props.items():
+        if value is True:
+            attributes.append(key)
+        elif isinstance(value, str) and '"' not in value:
+            attributes.append(f'{key}="{value}"')
+        else:
+            attributes.append(f":{key}='{json.dumps(value, ensure_ascii=False)}'")
+    return f"{opener}{{{' '.join(attributes)}}}" if attributes else opener
 
 
 def _is_filler(node: Node) -> bool:

@@ -13,7 +13,7 @@ from mkdocs.structure.pages import Page
 
 from mkdocs_mdc import convert, errors
 from mkdocs_mdc.config import MdcConfig
-from mkdocs_mdc.icons import IconResolver, export_lucide_icons
+from mkdocs_mdc.icons import IconResolver, export_icons
 from mkdocs_mdc.markdown_setup import (
     REQUIRED_SNIPPET,
     add_custom_icons,
@@ -35,7 +35,7 @@ class MdcPlugin(BasePlugin[MdcConfig]):
         self.icons = IconResolver(fallback)
         if self.icons.shortcode(fallback) is None:
             raise PluginError(errors.FALLBACK_ICON_NOT_FOUND.format(icon=fallback))
-        add_custom_icons(config, export_lucide_icons(self.cache_dir(config)))
+        add_custom_icons(config, export_icons(self.cache_dir(config)))
         if STYLESHEET_PATH not in config.extra_css:
             config.extra_css.append(STYLESHEET_PATH)
         return config

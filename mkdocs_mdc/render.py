@@ -7,7 +7,7 @@ Material Markdown.
 
 from __future__ import annotations
 
-import logging
+import html
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, Self
@@ -18,8 +18,6 @@ from mkdocs_mdc.icons import IconResolver
 from mkdocs_mdc.inline import Inline
 from mkdocs_mdc.parser import Block, Fence, Node, Raw, Text, dedent
 
-log = logging.getLogger("mkdocs.plugins.mdc")
-
 _TAB = "    "
 # remark-mdc's line highlights, `{2}` or `{1,3-5}`, right after the label: pymdownx's `hl_lines`.
 _HIGHLIGHTS = re.compile(r"^\{(?P<lines>\s*\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*\s*)\}")
@@ -29,6 +27,31 @@ _FIXED_TYPE = {
     "tip": "tip",
     "warning": "warning",
     "caution": ADMONITION_TYPE["caution"],
+}
+_BUTTONS = ("button", "button-link", "u-button", "link")
+# Nuxt UI's `:kbd{value=...}` names for keys -> the symbol it shows (macOS style, as its docs do).
+_KEYS = {
+    "meta": "⌘",
+    "command": "⌘",
+    "ctrl": "⌃",
+    "control": "⌃",
+    "alt": "⌥",
+    "option": "⌥",
+    "shift": "⇧",
+    "enter": "↵",
+    "escape": "Esc",
+    "tab": "⇥",
+    "backspace": "⌫",
+    "delete": "⌦",
+    "capslock": "⇪",
+    "arrowup": "↑",
+    "arrowdown": "↓",
+    "arrowleft": "←",
+    "arrowright": "→",
+    "pageup": "⇞",
+    "pagedown": "⇟",
+    "home": "↖",
+    "end": "↘",
 }
 
 
@@ -71,19 +94,25 @@ class Renderer:
         self.path = path
         self.icons = icons
         self.renderers: dict[str, Callable[[Block], list[str]]] = {
-            "alert": lambda b: self.admonition(b, ADMONITION_TYPE[b.props.get("type", "info")]),
-            "callout": lambda b: self.admonition(b, ADMONITION_TYPE[b.props.get("color", "note")]),
+            "alert": lambda b: self.admonition(b, ADMONITION_TYPE[str(b.props.get("type", "info"))]),
+            "callout": self.callout,
             **{name: (lambda b, kind=kind: self.admonition(b, kind)) for name, kind in _FIXED_TYPE.items()},
             "list": self.list,
             "code-group": self.code_group,
             "tabs": self.tabs,
             "tabs-item": lambda b: self.tab_set([self.tab_item(b)]),
+            "div": self.body,  # outside tabs, a plain wrapper
             "accordion": self.accordion,
-            "accordion-item": lambda b: self.accordion_item(b, is_open="open" in b.props),
-            "card-group": lambda b: self.grid([self.card(card) for card in _blocks(b.body)]),
+            "accordion-item": lambda b: self.accordion_item(b, is_open=_is_open(b)),
+            "collapsible": self.collapsible,
+            "card-group": self.card_group,
+            "card-grid": self.card_group,
             "card": lambda b: self.grid([self.card(b)]),
             "steps": self.steps,
-            "badge": lambda b: [self.badge(b.props, self.inline_text(b.body))],
+            "field": self.field,
+            "field-group": lambda b: self.container("mdc-field-group", self.body(b)),
+            "badge": lambda b: [self.badge(b.props, self.inline_text(b.body), b.line)],
+            **{name: (lambda b: [self.button(b.props, self.inline_text(b.body), b.line)]) for name in _BUTTONS},
         }
 
     def render(self, nodes: list[Node]) -> str:
@@ -113,12 +142,7 @@ class Renderer:
     def block(self, block: Block) -> list[str]:
         render = self.renderers.get(block.name)
         if render is None:
-            log.warning(
-                "%s:%d: %s",
-                self.path,
-                block.line,
-                errors.UNKNOWN_COMPONENT_KEPT.format(name=block.name),
-            )
+            errors.warn(self.path, block.line, errors.UNKNOWN_COMPONENT_KEPT.format(name=block.name))
             return self.nodes(
                 [node for section in block.sections for node in section.nodes],
                 block.indent,
@@ -136,38 +160,67 @@ class Renderer:
         )
 
     def inline_component(self, component: Inline, line: int) -> str:
+        props, text = component.props, component.text
         if component.name == "badge":
-            return self.badge(component.props, component.text)
+            return self.badge(props, text, line)
+        if component.name in _BUTTONS:
+            return self.button(props, text, line)
         if component.name == "icon":
-            return self.icon(str(component.props["name"]), line)
-        log.warning("%s:%d: %s", self.path, line, errors.UNKNOWN_COMPONENT_KEPT.format(name=component.name))
+            return self.icon(str(props["name"]), line) if "name" in props else ""
+        if component.name == "kbd":
+            key = text or str(props.get("value", ""))
+            return f"<kbd>{html.escape(_KEYS.get(key.lower(), key))}</kbd>" if key else ""
+        if component.name == "field":
+            return self.field_header(props)
+        errors.warn(self.path, line, errors.UNKNOWN_COMPONENT_KEPT.format(name=component.name))
         return component.source
 
     def inline_text(self, nodes: list[Node]) -> str:
         return " ".join(self.inline(node).strip() for node in nodes if isinstance(node, Text) and not node.blank)
 
-    def badge(self, props: dict[str, Any], text: str) -> str:
-        color = ADMONITION_TYPE[props.get("color", props.get("type", "primary"))]
-        label = text or str(props.get("label", ""))
+    def badge(self, props: dict[str, Any], text: str, line: int) -> str:
+        color = ADMONITION_TYPE[str(props.get("color", props.get("type", "primary")))]
+        label = " ".join(part for part in self.around_icons(props, text or str(props.get("label", "")), line) if part)
         return f'<span class="mdc-badge mdc-badge--{color}">{label}</span>'
+
+    def button(self, props: dict[str, Any], text: str, line: int) -> str:
+        """A link styled as Material's button: filled when the original is solid (the default), else outlined."""
+        label = " ".join(part for part in self.around_icons(props, text or str(props.get("label", "")), line) if part)
+        to = props.get("to", props.get("href"))
+        filled = not props.get("ghost") and props.get("variant", "solid") == "solid"
+        classes = ".md-button .md-button--primary" if filled else ".md-button"
+        target = "_blank" if props.get("blank") else props.get("target")
+        if to is None:
+            return f'<span class="{classes.replace(".", "").strip()}">{label}</span>'
+        return f"[{label}]({to}){{ {classes}{f' target={target}' if target else ''} }}"
+
+    def around_icons(self, props: dict[str, Any], label: str, line: int) -> tuple[str, str, str]:
+        """The leading icon, the label and the trailing icon of a badge or button."""
+        leading = props.get("icon", props.get("leadingIcon"))
+        trailing = props.get("trailingIcon")
+        return (
+            self.icon(str(leading), line) if leading else "",
+            label,
+            self.icon(str(trailing), line) if trailing else "",
+        )
 
     def icon(self, name: str, line: int) -> str:
         shortcode = self.icons.shortcode(name)
         if shortcode is None:
             message = errors.ICON_NOT_FOUND.format(icon=name, fallback=self.icons.fallback)
-            log.warning("%s:%d: %s", self.path, line, message)
+            errors.warn(self.path, line, message)
             shortcode = self.icons.shortcode(self.icons.fallback) or ""
         return shortcode
 
-    def title(self, block: Block, *keys: str) -> str | None:
-        slot = block.slot("title")
-        if slot is not None:
-            return self.inline_text(slot)
+    def title(self, block: Block, *keys: str, slot: str = "title") -> str | None:
+        nodes = block.slot(slot)
+        if nodes is not None:
+            return self.inline_text(nodes)
         return next((str(block.props[key]) for key in keys if key in block.props), None)
 
     def titled(self, block: Block, title: str | None) -> str | None:
         """`title` with the block's icon in front, or None when there is neither."""
-        icon = self.icon(block.props["icon"], block.line) if "icon" in block.props else None
+        icon = self.icon(block.props["icon"], block.line) if _has_icon(block) else None
         return " ".join(part for part in (icon, title) if part) or None
 
     # Code
@@ -215,7 +268,7 @@ class Renderer:
         return self.tab_set([self.tab_item(item) for item in _blocks(block.body)])
 
     def tab_item(self, block: Block) -> tuple[str, list[str]]:
-        return self.titled(block, self.title(block, "label")) or "Tab", self.body(block)
+        return self.titled(block, self.title(block, "label")) or "Tab", self.body(block) or self.description(block)
 
     @staticmethod
     def tab_set(tabs: list[tuple[str, list[str]]]) -> list[str]:
@@ -226,14 +279,23 @@ class Renderer:
 
     # Admonitions and details
 
-    def admonition(self, block: Block, kind: str, *, marker: str = "!!!") -> list[str]:
-        title = self.title(block, "title")
-        if "icon" in block.props:
+    def callout(self, block: Block) -> list[str]:
+        """Nuxt UI's callout (`color`), Docus 2's (`type`, `#title` + `#content`) and Docus 1's, which folds
+        its `#content` under a clickable `#summary`."""
+        kind = ADMONITION_TYPE[str(block.props.get("color", block.props.get("type", "note")))]
+        summary = self.title(block, slot="summary")
+        if summary is not None:
+            return self.admonition(block, kind, marker="???", title=summary)
+        return self.admonition(block, kind)
+
+    def admonition(self, block: Block, kind: str, *, marker: str = "!!!", title: str | None = None) -> list[str]:
+        title = title or self.title(block, "title")
+        if _has_icon(block):
             # Material shows a title bar only with a title, so the icon comes with the type's default one.
             title = self.titled(block, title or kind.capitalize())
         kinds = " ".join([kind, *_classes(block)])
         header = f'{marker} {kinds} "{title}"' if title else f"{marker} {kinds}"
-        body = self.body(block)
+        body = _trim(self.nodes([*block.body, *(block.slot_nodes("content") or [])], block.indent))
         if "to" in block.props:
             body = [
                 *body,
@@ -248,15 +310,26 @@ class Renderer:
         return [f'!!! {kinds} ""', *_indent(self.body(block), _TAB)]
 
     def accordion(self, block: Block) -> list[str]:
+        """Nuxt UI 3 opens the items named by `defaultValue` (their indexes), Nuxt UI 2 all with `defaultOpen`."""
         opened = block.props.get("defaultValue", [])
         opened = {str(value) for value in (opened if isinstance(opened, list) else [opened])}
+        all_open = _truthy(block.props.get("defaultOpen"))
         lines: list[str] = []
         for index, item in enumerate(_blocks(block.body)):
-            lines.extend([*self.accordion_item(item, is_open=str(index) in opened or "open" in item.props), ""])
+            is_open = all_open or str(index) in opened or _is_open(item)
+            lines.extend([*self.accordion_item(item, is_open=is_open), ""])
         return lines[:-1]
 
     def accordion_item(self, block: Block, *, is_open: bool) -> list[str]:
         title = self.titled(block, self.title(block, "label")) or "Details"
+        return self.details(block, title, is_open=is_open)
+
+    def collapsible(self, block: Block) -> list[str]:
+        """Nuxt UI's "Show properties" toggle, titled as its closed state reads."""
+        title = " ".join([str(block.props.get("openText", "Show")), str(block.props.get("name", "properties"))])
+        return self.details(block, self.titled(block, title) or title, is_open=_is_open(block))
+
+    def details(self, block: Block, title: str, *, is_open: bool) -> list[str]:
         body = self.body(block)
         if "description" in block.props:
             body = [str(block.props["description"]), *([""] + body if body else [])]
@@ -265,15 +338,25 @@ class Renderer:
 
     # Cards and steps
 
+    def card_group(self, block: Block) -> list[str]:
+        """Cards in a grid; Docus' card-grid has a `#title` above the grid and a `#root` slot after it."""
+        title = self.title(block)
+        root = self.nodes(block.slot_nodes("root") or [], block.indent)
+        grid = self.grid([self.card(card) for card in _blocks(block.body)])
+        return _trim([*([f"**{title}**", ""] if title else []), *grid, "", *root])
+
     def card(self, block: Block) -> list[str]:
         title = self.title(block, "title")
+        target = "_blank" if _truthy(block.props.get("blank")) else block.props.get("target")
         if title and "to" in block.props:
-            title = _link(f"**{title}**", block.props["to"], block.props.get("target"))
+            title = _link(f"**{title}**", block.props["to"], target)
         elif title:
             title = f"**{title}**"
-        icon = f"{self.icon(block.props['icon'], block.line)}{{ .lg .middle }}" if "icon" in block.props else None
+        icon = self.icon(block.props["icon"], block.line) if _has_icon(block) else None
+        if icon and icon.startswith(":"):
+            icon += "{ .lg .middle }"  # an emoji is plain text, with no element to size
         header = " ".join(part for part in (icon, title) if part)
-        body = self.body(block)
+        body = self.body(block) or self.description(block)
         description = block.slot("description")
         if description is not None:
             body = _trim([*body, "", *self.nodes(description, block.indent)])
@@ -292,13 +375,29 @@ class Renderer:
 
     def steps(self, block: Block) -> list[str]:
         level = block.props.get("level", "3")
-        return [
-            _ContainerTag.start(f"mdc-steps mdc-steps--h{level}"),
-            "",
-            *self.body(block),
-            "",
-            _CONTAINER_END,
-        ]
+        return self.container(f"mdc-steps mdc-steps--h{level}", self.body(block))
+
+    @staticmethod
+    def container(classes: str, body: list[str]) -> list[str]:
+        return [_ContainerTag.start(classes), "", *body, "", _CONTAINER_END]
+
+    def description(self, block: Block) -> list[str]:
+        """The `description` prop, which Nuxt UI shows when the default slot is empty."""
+        return [str(block.props["description"])] if "description" in block.props else []
+
+    # API fields
+
+    def field(self, block: Block) -> list[str]:
+        body = self.body(block) or self.description(block)
+        return self.container("mdc-field", [self.field_header(block.props), *([""] + body if body else [])])
+
+    @staticmethod
+    def field_header(props: dict[str, Any]) -> str:
+        """`` **`name`** `type` `` and a `required` badge, as Nuxt UI lays a field out."""
+        parts = [f"**`{props['name']}`**" if "name" in props else "", f"`{props['type']}`" if "type" in props else ""]
+        if _truthy(props.get("required")):
+            parts.append('<span class="mdc-badge mdc-badge--danger">required</span>')
+        return " ".join(part for part in parts if part)
 
 
 class _ContainerTag(str):
@@ -338,6 +437,20 @@ def _list_indent(indent: str) -> str:
     """
     width = len(indent.expandtabs(4))
     return " " * (-(-width // 4) * 4)
+
+
+def _truthy(value: Any) -> bool:
+    """A boolean prop as MDC writes it: `{open}`, `{open=true}`, `{:open='true'}` are on; `false` is off."""
+    return value is True or str(value).lower() == "true"
+
+
+def _is_open(block: Block) -> bool:
+    return _truthy(block.props.get("open")) or _truthy(block.props.get("defaultOpen"))
+
+
+def _has_icon(block: Block) -> bool:
+    """Docus' boolean `{icon}` only asks for the type's default icon, which Material always shows."""
+    return isinstance(block.props.get("icon"), str)
 
 
 def _classes(block: Block) -> list[str]:

@@ -7,10 +7,11 @@ import logging
 import pytest
 
 from mkdocs_mdc import MdcError, convert, errors, iter_fences
-from mkdocs_mdc.components import COMPONENTS
+from mkdocs_mdc.components import COMPONENTS, INLINE_COMPONENTS
+from mkdocs_mdc.icons import DEFAULT_FALLBACK_ICON
 
 KNOWN = ", ".join(sorted(COMPONENTS))
-TYPES = ", ".join(sorted(COMPONENTS["alert"].choices["type"]))
+COLORS = ", ".join(sorted(COMPONENTS["alert"].choices["type"]))
 
 CASES = {
     "unclosed-block": (
@@ -68,45 +69,41 @@ CASES = {
             reason="expected a space before '=\"a' (unclosed quote?)",
         ),
     ),
-    "unknown-prop": (
-        '::alert{kind="error"}\nx\n::\n',
-        1,
-        errors.UNKNOWN_PROP.format(name="alert", prop="kind", known="class, icon, target, title, to, type"),
-    ),
-    "id-attribute-has-no-material-equivalent": (
-        "::note{#anchor}\nx\n::\n",
-        1,
-        errors.UNKNOWN_PROP.format(name="note", prop="id", known="class, icon, target, title, to"),
-    ),
     "unknown-inline-component": (
-        'a\nPress :kbd{value="meta"} now\n',
+        "a\nPress :shortcut{value=meta} now\n",
         2,
-        errors.UNKNOWN_INLINE_COMPONENT.format(name="kbd", known=":badge, :icon"),
+        errors.UNKNOWN_INLINE_COMPONENT.format(
+            name="shortcut", known=", ".join(f":{name}" for name in sorted(INLINE_COMPONENTS))
+        ),
     ),
-    "inline-badge-bad-color": (
-        "a :badge[x]{color=purple} b\n",
+    "opener-a-formatter-made-a-heading-with-props-below": (
+        "::card-group\n\n## ::card\n\ntitle: GitHub Issues\nicon: i-lucide-github\n\n---\n\nReport\n::\n::\n",
+        3,
+        errors.MANGLED_HEADING.format(
+            text="## ::card",
+            opener="::card",
+            fix='::card{title="GitHub Issues" icon="i-lucide-github"}    (in place of lines 3-8)',
+        ),
+    ),
+    "opener-a-formatter-made-a-heading-with-props-heading": (
+        "::card-group\n:::card\nx\n:::\n\n## ::card\n\n## title: Docs\n\nRead\n::\n::\n",
+        6,
+        errors.MANGLED_HEADING.format(
+            text="## ::card", opener="::card", fix='::card{title="Docs"}    (in place of lines 6-8)'
+        ),
+    ),
+    "opener-heading-without-recoverable-props": (
+        "## ::note\n\nJust text.\n",
         1,
-        errors.BAD_PROP_VALUE.format(prop="color", name="badge", choices=TYPES, value="purple"),
+        errors.MANGLED_HEADING.format(text="## ::note", opener="::note", fix="::note    (in place of line 1)"),
     ),
-    "inline-badge-unknown-prop": (
-        "::note\na :badge[x]{colour=red} b\n::\n",
-        2,
-        errors.UNKNOWN_PROP.format(name="badge", prop="colour", known="color, label, size, type, variant"),
-    ),
-    "inline-icon-without-name": (
-        "a :icon{size=20} b\n",
+    "yaml-props-cut-off-by-blank-lines": (
+        "::card\n\n---\n\ntitle: GitHub Issues\nto: https://github.com\n\n---\n\nReport a bug\n::\n",
         1,
-        errors.MISSING_PROP.format(name="icon", prop="name"),
-    ),
-    "bad-prop-value": (
-        '::alert{type="fatal"}\nx\n::\n',
-        1,
-        errors.BAD_PROP_VALUE.format(prop="type", name="alert", choices=TYPES, value="fatal"),
-    ),
-    "unknown-slot": (
-        "::note\n#footer\nx\n::\n",
-        2,
-        errors.UNKNOWN_SLOT.format(name="note", slot="footer", known="#title"),
+        errors.MANGLED_YAML_PROPS.format(
+            opener="::card",
+            fix='::card{title="GitHub Issues" to="https://github.com"}    (in place of lines 1-8)',
+        ),
     ),
     "malformed-block-line": (
         "::: tip\nx\n:::\n",
@@ -192,6 +189,90 @@ def test_unknown_component_kept_when_not_strict(
 
 def test_unknown_inline_component_kept_when_not_strict(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.mdc"):
-        out = convert('a\nPress :kbd{value="meta"} now\n', "p.md", strict_unknown=False)
-    assert out == 'a\nPress :kbd{value="meta"} now\n'
-    assert caplog.messages == [f"p.md:2: {errors.UNKNOWN_COMPONENT_KEPT.format(name='kbd')}"]
+        out = convert('a\nPress :shortcut{value="meta"} now\n', "p.md", strict_unknown=False)
+    assert out == 'a\nPress :shortcut{value="meta"} now\n'
+    assert caplog.messages == [f"p.md:2: {errors.UNKNOWN_COMPONENT_KEPT.format(name='shortcut')}"]
+
+
+def props_of(name: str) -> str:
+    return ", ".join(sorted(COMPONENTS[name].props))
+
+
+# Problems a page survives: source, line, warning, what the page converts to.
+WARNINGS = {
+    "unknown-prop": (
+        '::alert{kind="error"}\nx\n::\n',
+        1,
+        errors.UNKNOWN_PROP.format(name="alert", prop="kind", known=props_of("alert")),
+        "!!! info\n    x\n",
+    ),
+    "unknown-kebab-case-prop": (
+        "::accordion{default-open=false}\n:::accordion-item{label=A is-open}\nx\n:::\n::\n",
+        2,
+        errors.UNKNOWN_PROP.format(name="accordion-item", prop="is-open", known=props_of("accordion-item")),
+        '??? note "A"\n    x\n',
+    ),
+    "bad-prop-value": (
+        '::alert{type="fatal"}\nx\n::\n',
+        1,
+        errors.BAD_PROP_VALUE.format(prop="type", name="alert", choices=COLORS, value="fatal"),
+        "!!! info\n    x\n",
+    ),
+    "inline-badge-bad-color": (
+        "a :badge[x]{color=chartreuse} b\n",
+        1,
+        errors.BAD_PROP_VALUE.format(prop="color", name="badge", choices=COLORS, value="chartreuse"),
+        'a <span class="mdc-badge mdc-badge--note">x</span> b\n',
+    ),
+    "inline-badge-unknown-prop": (
+        "::note\na :badge[x]{colour=red} b\n::\n",
+        2,
+        errors.UNKNOWN_PROP.format(
+            name="badge", prop="colour", known=", ".join(sorted(INLINE_COMPONENTS["badge"].props))
+        ),
+        '!!! note\n    a <span class="mdc-badge mdc-badge--note">x</span> b\n',
+    ),
+    "inline-icon-without-name": (
+        "a :icon{size=20} b\n",
+        1,
+        errors.MISSING_PROP.format(name="icon", prop="name"),
+        "a  b\n",
+    ),
+    "inline-kbd-without-value": (
+        "Press :kbd{size=md} now\n",
+        1,
+        errors.MISSING_PROP.format(name="kbd", prop="value"),
+        "Press  now\n",
+    ),
+    "unknown-slot-keeps-its-content": (
+        "::note\n#footer\nx\n::\n",
+        2,
+        errors.UNKNOWN_SLOT.format(name="note", slot="footer", known="#title"),
+        "!!! note\n    x\n",
+    ),
+    "unknown-icon": (
+        '::card{title="T" icon="i-lucide-no-such-icon"}\n::\n',
+        1,
+        errors.ICON_NOT_FOUND.format(icon="i-lucide-no-such-icon", fallback=DEFAULT_FALLBACK_ICON),
+        '<div class="grid cards" markdown>\n\n-   :lucide-circle-dashed:{ .lg .middle } **T**\n\n</div>\n',
+    ),
+}
+
+
+@pytest.mark.parametrize(("source", "line", "message", "expected"), WARNINGS.values(), ids=WARNINGS.keys())
+def test_warning(caplog: pytest.LogCaptureFixture, source: str, line: int, message: str, expected: str) -> None:
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.mdc"):
+        assert convert(source, "docs/page.md") == expected
+    assert caplog.messages == [f"docs/page.md:{line}: {message}"]
+
+
+def test_message_wording() -> None:
+    """The one place the literal wording of a warning and of the formatter explanation is pinned."""
+    assert errors.UNKNOWN_PROP.format(name="accordion", prop="open", known="type") == (
+        "component 'accordion' has no prop 'open' (props: type); ignored"
+    )
+    assert errors.MANGLED_HEADING.format(text="## ::card", opener="::card", fix='::card{title="A"}') == (
+        "'## ::card' is the block opener '::card' turned into a heading: a formatter (prettier 2, for one) read "
+        "'::card' followed by the '---' of its YAML props as a setext heading. Write the props inline, which "
+        'formatters leave alone, and put the block back together:\n::card{title="A"}'
+    )
