@@ -320,7 +320,8 @@ class _Parser:
         if not isinstance(props, dict):
             raise self.error(start, errors.YAML_PROPS_NOT_MAPPING.format(name=name))
         self.index = end + 1
-        return {str(key): value for key, value in props.items()}
+        # remark-mdc marks bound props `:key:` in YAML too; YAML values are already data.
+        return {str(key).removeprefix(":"): value for key, value in props.items()}
 
     def check_props(self, index: int, spec: Component, props: dict[str, Any], *, has_text: bool = False) -> None:
         """Warn about and drop the props `spec` does not know or whose value it does not know; `props` keeps

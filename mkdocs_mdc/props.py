@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -10,7 +11,7 @@ import yaml
 _ATTRIBUTE = re.compile(
     r"""
     (?P<bind>:)?(?P<key>[A-Za-z_][\w.-]*)
-        (?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=}{]+)))?
+        (?:=[ \t]*(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>(?:[^'\\]|\\.)*)'|(?P<bare>[^\s"'=}{]+)))?
     | \#(?P<id>[\w-]+)
     | \.(?P<cls>[\w-]+)
     """,
@@ -51,6 +52,10 @@ def _store(props: dict[str, Any], match: re.Match[str]) -> None:
         props["class"] = f"{props['class']} {match['cls']}" if "class" in props else match["cls"]
         return
     raw = next((v for v in (match["dq"], match["sq"], match["bare"]) if v is not None), None)
+    if raw is not None:
+        # As remark-mdc reads values: an escaped quote inside quotes, and HTML entities (`&copy;`).
+        quote = '"' if match["dq"] is not None else "'"
+        raw = html.unescape(raw.replace(f"\\{quote}", quote))
     if raw is None:
         props[match["key"]] = True
     elif match["bind"]:

@@ -20,6 +20,7 @@ from mkdocs_mdc.parser import Block, Fence, Node, Raw, Text, dedent
 
 _TAB = "    "
 # remark-mdc's line highlights, `{2}` or `{1,3-5}`, right after the label: pymdownx's `hl_lines`.
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _HIGHLIGHTS = re.compile(r"^\{(?P<lines>\s*\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*\s*)\}")
 # Nuxt UI's fixed admonition components -> their Material type.
 _FIXED_TYPE = {
@@ -110,7 +111,9 @@ class Renderer:
             "card": lambda b: self.grid([self.card(b)]),
             "steps": self.steps,
             "field": self.field,
-            "field-group": lambda b: self.container("mdc-field-group", self.body(b)),
+            "field-group": lambda b: self.container(
+                "mdc-field-group", _trim([line for field in _blocks(b.body) for line in [*self.field(field), ""]])
+            ),
             "badge": lambda b: [self.badge(b.props, self.inline_text(b.body), b.line)],
             **{name: (lambda b: [self.button(b.props, self.inline_text(b.body), b.line)]) for name in _BUTTONS},
         }
@@ -124,9 +127,15 @@ class Renderer:
     def nodes(self, nodes: list[Node], base: str) -> list[str]:
         """Render `nodes` relative to `base`, the indentation of the block that contains them."""
         out = _Lines()
+        in_list = False  # whether an indented block continues a list item or is only indented for reading
         for node in nodes:
             if isinstance(node, Text):
-                out.text([dedent(self.inline(node), len(base))], blank=node.blank)
+                line = dedent(self.inline(node), len(base))
+                if _LIST_ITEM.match(line):
+                    in_list = True
+                elif line and not line[0].isspace():
+                    in_list = False
+                out.text([line], blank=node.blank)
             elif isinstance(node, Raw):
                 out.text(dedent(line, len(base)) for line in node.lines)
                 if node.comment:
@@ -135,7 +144,8 @@ class Renderer:
             elif isinstance(node, Fence):
                 out.text(self.fence(node, base, title=node.label))
             else:
-                lines = _indent(self.block(node), _list_indent(dedent(node.indent, len(base))))
+                indent = _list_indent(dedent(node.indent, len(base))) if in_list else ""
+                lines = _indent(self.block(node), indent)
                 out.block(lines, tabs=node.name in ("code-group", "tabs", "tabs-item"))
         return out.lines
 
@@ -295,7 +305,9 @@ class Renderer:
             title = self.titled(block, title or kind.capitalize())
         kinds = " ".join([kind, *_classes(block)])
         header = f'{marker} {kinds} "{title}"' if title else f"{marker} {kinds}"
-        body = _trim(self.nodes([*block.body, *(block.slot_nodes("content") or [])], block.indent))
+        # Docus 2's `#content` slot holds what Nuxt UI puts in the default slot; a page may use both.
+        content = self.nodes(block.slot_nodes("content") or [], block.indent)
+        body = _trim([*self.body(block), "", *content])
         if "to" in block.props:
             body = [
                 *body,

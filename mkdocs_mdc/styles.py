@@ -1,4 +1,4 @@
-"""CSS for the constructs Material has no style for: badges and numbered steps.
+"""CSS for the constructs Material has no style for: badges, numbered steps and API fields.
 
 Kept as a Python string so it ships with the package without package-data configuration.
 """
@@ -22,11 +22,23 @@ STYLESHEET = """\
   vertical-align: middle;
 }
 .md-typeset .mdc-badge--note { --mdc-badge-color: #448aff; }
+.md-typeset .mdc-badge--abstract { --mdc-badge-color: #00b0ff; }
 .md-typeset .mdc-badge--info { --mdc-badge-color: #00b8d4; }
 .md-typeset .mdc-badge--tip { --mdc-badge-color: #00bfa5; }
 .md-typeset .mdc-badge--success { --mdc-badge-color: #00c853; }
+.md-typeset .mdc-badge--question { --mdc-badge-color: #64dd17; }
 .md-typeset .mdc-badge--warning { --mdc-badge-color: #ff9100; }
 .md-typeset .mdc-badge--danger { --mdc-badge-color: #ff1744; }
+.md-typeset .mdc-badge--bug { --mdc-badge-color: #f50057; }
+.md-typeset .mdc-badge--example { --mdc-badge-color: #7c4dff; }
+.md-typeset .mdc-badge--quote { --mdc-badge-color: #9e9e9e; }
+
+.md-typeset .mdc-field {
+  padding: 0.4em 0;
+  border-bottom: 0.05rem solid var(--md-default-fg-color--lightest);
+}
+.md-typeset .mdc-field > :first-child { margin-top: 0; }
+.md-typeset .mdc-field > :last-child { margin-bottom: 0; }
 
 .md-typeset .mdc-steps {
   counter-reset: mdc-step;

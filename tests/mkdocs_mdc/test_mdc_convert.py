@@ -7,6 +7,8 @@ import textwrap
 import pytest
 
 from mkdocs_mdc import convert
+from mkdocs_mdc.components import ADMONITION_TYPE
+from mkdocs_mdc.styles import STYLESHEET
 
 
 def md(text: str) -> str:
@@ -537,6 +539,173 @@ CASES = {
         "::card-group\n:::card\n:::\n:::card{title=T}\n:::\n::\n",
         '<div class="grid cards" markdown>\n\n-   \n\n-   **T**\n\n</div>\n',
     ),
+    # Docus 1-3 and Nuxt UI 2/3 vocabulary
+    "callout-nuxt-ui-2-color-and-heroicon": (
+        '::callout{icon="i-heroicons-exclamation-triangle" color="amber"}\nWatch out.\n::\n',
+        '!!! warning ":heroicons-exclamation-triangle: Warning"\n    Watch out.\n',
+    ),
+    "callout-docus-1-summary-folds-content": (
+        "::callout\n#summary\nClick me.\n\n#content\nHidden **content**.\n::\n",
+        '??? note "Click me."\n    Hidden **content**.\n',
+    ),
+    "callout-docus-2-type-boolean-icon-title-and-content": (
+        '::callout{type="primary" icon}\n#title\nPrimary title\n#content\nBody.\n::\n',
+        '!!! note "Primary title"\n    Body.\n',
+    ),
+    "alert-docus-2-neutral-closable-emoji-icon": (
+        '::alert{type="neutral" closable icon="🚀"}\nNeutral.\n::\n',
+        '!!! quote "🚀 Quote"\n    Neutral.\n',
+    ),
+    "inline-badges-nuxt-ui-2-color-label-and-icon": (
+        'Status :badge[Beta]{color="amber"} and :badge{label="v2" color="green" icon="i-lucide-rocket"}.\n',
+        (
+            'Status <span class="mdc-badge mdc-badge--warning">Beta</span> and '
+            '<span class="mdc-badge mdc-badge--success">:lucide-rocket: v2</span>.\n'
+        ),
+    ),
+    "block-badge-variant-accepted": (
+        '::badge{color="neutral" variant="outline"}\n**v3**\n::\n',
+        '<span class="mdc-badge mdc-badge--quote">**v3**</span>\n',
+    ),
+    "inline-button-link-docus": (
+        ':button-link[Play]{icon="simple-icons:stackblitz" href="https://stackblitz.com" blank}\n',
+        "[:simple-stackblitz: Play](https://stackblitz.com){ .md-button .md-button--primary target=_blank }\n",
+    ),
+    "block-u-button-outline-trailing-icon": (
+        '::u-button{to="/start" trailing-icon="i-lucide-arrow-right" variant="outline"}\nGet Started\n::\n',
+        "[Get Started :lucide-arrow-right:](/start){ .md-button }\n",
+    ),
+    "button-without-link-is-a-styled-label": (
+        ":button[Soon]{ghost}\n",
+        '<span class="md-button">Soon</span>\n',
+    ),
+    "inline-kbd": (
+        'Press :kbd{value="meta"} + :kbd[K], then :kbd{value=enter}.\n',
+        "Press <kbd>⌘</kbd> + <kbd>K</kbd>, then <kbd>↵</kbd>.\n",
+    ),
+    "field-group-with-collapsible-and-inline-field": (
+        """
+        ::field-group
+          ::field{name="links" type="Link[]" required}
+          The links.
+            ::collapsible
+            :field{name="label" type="string" required}
+            ::
+          ::
+          ::field{name="size" type="string" description="Size of it."}
+          ::
+        ::
+        """,
+        """
+        <div class="mdc-field-group" markdown>
+
+        <div class="mdc-field" markdown>
+
+        **`links`** `Link[]` <span class="mdc-badge mdc-badge--danger">required</span>
+
+        The links.
+
+        ??? note "Show properties"
+            **`label`** `string` <span class="mdc-badge mdc-badge--danger">required</span>
+
+        </div>
+
+        <div class="mdc-field" markdown>
+
+        **`size`** `string`
+
+        Size of it.
+
+        </div>
+
+        </div>
+        """,
+    ),
+    "collapsible-kebab-case-open-text": (
+        '::collapsible{name="props" open-text="Reveal"}\n| a | b |\n|---|---|\n| 1 | 2 |\n::\n',
+        '??? note "Reveal props"\n    | a | b |\n    |---|---|\n    | 1 | 2 |\n',
+    ),
+    "card-grid-docus-title-root-and-emoji-icon": (
+        """
+        ::card-grid
+        #title
+        What's included?
+        #root
+        Root text.
+        #default
+          ::card{icon="🚀"}
+          #title
+          Fast
+          #description
+          Very fast.
+          ::
+        ::
+        """,
+        """
+        **What's included?**
+
+        <div class="grid cards" markdown>
+
+        -   🚀 **Fast**
+
+            ---
+
+            Very fast.
+
+        </div>
+
+        Root text.
+        """,
+    ),
+    "tabs-nuxt-ui-2-div-children-with-yaml-props": (
+        """
+        ::tabs
+          ::div
+          ---
+          label: Code
+          icon: i-heroicons-code-bracket-square
+          ---
+          Code here.
+          ::
+          ::div{label="Preview"}
+          Preview here.
+          ::
+        ::
+        """,
+        """
+        === ":heroicons-code-bracket-square: Code"
+
+            Code here.
+
+        === "Preview"
+
+            Preview here.
+        """,
+    ),
+    "tabs-item-description-when-empty": (
+        '::tabs{default-value="1"}\n:::tabs-item{label="A" description="Only a description."}\n:::\n::\n',
+        '=== "A"\n\n    Only a description.\n',
+    ),
+    "accordion-nuxt-ui-2-default-open-and-description": (
+        '::accordion{defaultOpen}\n:::accordion-item{label="A"}\na\n:::\n:::accordion-item{label="B" description="Just B."}\n:::\n::\n',
+        '???+ note "A"\n    a\n\n???+ note "B"\n    Just B.\n',
+    ),
+    "accordion-default-open-false-keeps-items-closed": (
+        "::accordion{defaultOpen=false}\n:::accordion-item{label=A}\na\n:::\n::\n",
+        '??? note "A"\n    a\n',
+    ),
+    "card-nuxt-ui-color-phosphor-icon": (
+        '::card{title="Startup" icon="i-ph-rocket-launch" color="primary" to="https://x.com" target="_blank"}\nSmall teams.\n::\n',
+        (
+            '<div class="grid cards" markdown>\n\n-   :ph-regular-rocket-launch:{ .lg .middle } '
+            "[**Startup**](https://x.com){ target=_blank }\n\n    ---\n\n    Small teams.\n\n</div>\n"
+        ),
+    ),
+    "list-docus-danger": ('::list{type="danger"}\n- no\n::\n', '!!! danger ""\n    - no\n'),
+    "indented-child-outside-a-list-is-not-code": (
+        "::note\nText\n  :::tip\n  x\n  :::\n::\n",
+        "!!! note\n    Text\n\n    !!! tip\n        x\n",
+    ),
     "cards-without-title-each-start-after-a-blank-line": (
         "::card-group\n:::card\nOne\n:::\n:::card\nTwo\n:::\n::\n",
         '<div class="grid cards" markdown>\n\n-   \n\n    One\n\n-   \n\n    Two\n\n</div>\n',
@@ -547,3 +716,8 @@ CASES = {
 @pytest.mark.parametrize(("source", "expected"), CASES.values(), ids=CASES.keys())
 def test_convert(source: str, expected: str) -> None:
     assert convert(md(source)) == md(expected)
+
+
+@pytest.mark.parametrize("name", sorted(ADMONITION_TYPE))
+def test_every_color_has_a_badge_style(name: str) -> None:
+    assert f".mdc-badge--{ADMONITION_TYPE[name]} {{" in STYLESHEET
