@@ -1,8 +1,12 @@
-"""MDC (Nuxt Content) to MkDocs Material converter: a MkDocs plugin (`mdc`), a CLI and a small API."""
+"""MDC (Nuxt Content) to MkDocs Material converter: a MkDocs plugin (`mdc`), a Python-Markdown extension
+(`mkdocs_mdc`), a CLI and a small API."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from mkdocs_mdc.errors import MdcError
+from mkdocs_mdc.extension import MdcExtension
 from mkdocs_mdc.icons import IconResolver
 from mkdocs_mdc.parser import Fence, parse, walk_fences
 from mkdocs_mdc.render import Renderer
@@ -29,4 +33,9 @@ def iter_fences(text: str, path: str = "<string>") -> list[Fence]:
     return list(walk_fences(parse(text, path)))
 
 
-__all__ = ["Fence", "IconResolver", "MdcError", "convert", "iter_fences"]
+def makeExtension(**kwargs: Any) -> MdcExtension:  # the name Python-Markdown looks up
+    """`markdown.markdown(text, extensions=["mkdocs_mdc"])`."""
+    return MdcExtension(**kwargs)
+
+
+__all__ = ["Fence", "IconResolver", "MdcError", "MdcExtension", "convert", "iter_fences", "makeExtension"]

@@ -1,4 +1,5 @@
-"""`python -m mkdocs_mdc convert FILE...`: print the Material Markdown of MDC pages."""
+"""`python -m mkdocs_mdc convert FILE...`: print the Material Markdown of MDC pages.
+`python -m mkdocs_mdc import CONTENT_DIR OUT_DIR`: a Docus content/ tree -> docs/ and the nav of mkdocs.yml."""
 
 from __future__ import annotations
 
@@ -7,8 +8,22 @@ import logging
 import sys
 from pathlib import Path
 
-from mkdocs_mdc import MdcError, convert
+import yaml
+
+from mkdocs_mdc import MdcError, convert, errors
+from mkdocs_mdc.docus import ImportError_, import_docus
 from mkdocs_mdc.icons import IconResolver
+
+
+class _Counter(logging.Handler):
+    """Counts the converter's warnings, for `--strict`."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,21 +36,66 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep unknown components' content instead of failing",
     )
+    convert_command.add_argument("--strict", action="store_true", help="exit 1 when there was any warning")
+    import_command = commands.add_parser(
+        "import", help="copy a Docus content/ tree into OUT_DIR without numeric prefixes; print the nav"
+    )
+    import_command.add_argument("content", type=Path, metavar="DOCUS_CONTENT_DIR")
+    import_command.add_argument("out", type=Path, metavar="OUT_DIR")
+    import_command.add_argument("--nav-file", type=Path, help="also write the nav (YAML) to this file")
     args = parser.parse_args(argv)
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
+    counter = _Counter()
+    errors.log.addHandler(counter)
+    try:
+        if args.command == "import":
+            status = _import(args.content, args.out, args.nav_file)
+        else:
+            status = _convert(args.files, strict_unknown=not args.allow_unknown)
+    finally:
+        errors.log.removeHandler(counter)
+    if args.command == "convert" and args.strict and counter.count:
+        print(errors.STRICT_WARNINGS.format(count=counter.count), file=sys.stderr)
+        status = 1
+    return status
 
+
+def _convert(files: list[Path], *, strict_unknown: bool) -> int:
     icons = IconResolver()
     status = 0
-    for path in args.files:
+    for path in files:
         try:
             text = path.read_text(encoding="utf-8")
-            sys.stdout.write(convert(text, str(path), strict_unknown=not args.allow_unknown, icons=icons))
+            sys.stdout.write(convert(text, str(path), strict_unknown=strict_unknown, icons=icons))
         except MdcError as error:
             print(error, file=sys.stderr)
             status = 1
         except OSError as error:
             print(f"{path}: {error.strerror}", file=sys.stderr)
             status = 1
+    return status
+
+
+def _import(content: Path, out: Path, nav_file: Path | None) -> int:
+    """Copy the tree, then check that every page converts: each problem is reported by FILE:LINE."""
+    try:
+        imported = import_docus(content, out)
+    except ImportError_ as error:
+        print(error, file=sys.stderr)
+        return 1
+    nav = yaml.safe_dump({"nav": imported.nav}, allow_unicode=True, sort_keys=False)
+    sys.stdout.write(nav)
+    if nav_file is not None:
+        nav_file.write_text(nav, encoding="utf-8")
+    status = 0
+    icons = IconResolver()
+    for page in imported.pages:
+        try:
+            convert(page.read_text(encoding="utf-8"), str(page), icons=icons)
+        except MdcError as error:
+            print(error, file=sys.stderr)
+            status = 1
+    print(errors.IMPORT_SUMMARY.format(pages=len(imported.pages), files=imported.files, out=out), file=sys.stderr)
     return status
 
 

@@ -68,6 +68,15 @@ UNKNOWN_SLOT = "component '{name}' has no slot '#{slot}' (slots: {known}); its c
 ICON_NOT_FOUND = "icon '{icon}' not found; using '{fallback}'"
 UNKNOWN_COMPONENT_KEPT = "unknown component '{name}' kept as plain content (strict_unknown is off)"
 
+# `python -m mkdocs_mdc import`
+IMPORT_NOT_A_FOLDER = "{path}: not a folder; give the Docus content/ folder"
+IMPORT_SAME_NAME = "{first} and {second} would both be written as '{name}': rename one"
+IMPORT_BAD_YAML = "{path}: unreadable YAML: {reason}"
+IMPORT_SUMMARY = "imported {pages} pages and {files} other files into {out}"
+
+# `python -m mkdocs_mdc convert --strict`
+STRICT_WARNINGS = "{count} warning(s) in strict mode"
+
 # Site configuration
 FALLBACK_ICON_NOT_FOUND = "fallback_icon '{icon}' is not a known icon"
 MISSING_EXTENSIONS = "the mdc plugin needs these markdown_extensions in mkdocs.yml: {missing}. Add:\n{snippet}"

@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mkdocs_mdc import errors
 from mkdocs_mdc.icons import DEFAULT_FALLBACK_ICON
 from mkdocs_mdc.markdown_setup import REQUIRED_SNIPPET
 
-SEED = Path("/work/shared/seed/troubleshooting.zh.md")
+SEED = Path(__file__).parent / "fixtures" / "troubleshooting.zh.md"  # a copy of the seed page
 FIXTURE = Path(__file__).parent / "fixtures" / "all_components.md"
+DOCUS = Path(__file__).parent / "fixtures" / "docus" / "content"
 
 MKDOCS_YML = f"""\
 site_name: Test
@@ -133,3 +135,22 @@ def test_builds_with_static_i18n_folders(tmp_path: Path) -> None:
     english = (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
     assert '<div class="admonition note">' in english
     assert 'href="../assets/stylesheets/mkdocs-mdc.css"' in english
+
+
+def test_imported_docus_tree_builds_with_its_nav(tmp_path: Path) -> None:
+    """`python -m mkdocs_mdc import` then `mkdocs build --strict`: a Docus project moves in one command."""
+    nav = yaml.safe_load(
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs_mdc", "import", str(DOCUS), str(tmp_path / "docs")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    result = build(tmp_path, {}, MKDOCS_YML + yaml.safe_dump(nav, allow_unicode=True))
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "getting-started" / "troubleshooting" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="admonition warning">' in html and "heroicons-exclamation-triangle" in html
+    essentials = (tmp_path / "site" / "essentials" / "components" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="mdc-badge mdc-badge--warning">Beta</span>' in essentials
+    assert 'class="md-button md-button--primary"' in essentials

@@ -1,4 +1,4 @@
-"""`python -m mkdocs_mdc convert FILE...`."""
+"""`python -m mkdocs_mdc convert FILE...` and `python -m mkdocs_mdc import CONTENT_DIR OUT_DIR`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mkdocs_mdc import errors
+import pytest
 
-SEED = Path("/work/shared/seed/troubleshooting.zh.md")
+from mkdocs_mdc import errors
+from mkdocs_mdc.components import COMPONENTS
+
+SEED = Path(__file__).parent / "fixtures" / "troubleshooting.zh.md"  # a copy of the seed page
 FIXTURE = Path(__file__).parent / "fixtures" / "all_components.md"
+DOCUS = Path(__file__).parent / "fixtures" / "docus" / "content"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -44,3 +48,117 @@ def test_missing_file_exits_non_zero(tmp_path: Path) -> None:
         1,
         f"{tmp_path / 'nope.md'}: No such file or directory\n",
     )
+
+
+UNKNOWN_PROP_PAGE = '::alert{type="info" closable kind="x"}\nBody.\n::\n'
+
+
+def test_unknown_prop_warns_and_still_converts(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(UNKNOWN_PROP_PAGE, encoding="utf-8")
+    result = run(str(page))
+    assert result.returncode == 0
+    assert result.stdout == "!!! info\n    Body.\n"
+    known = ", ".join(sorted(COMPONENTS["alert"].props))
+    assert result.stderr == f"WARNING: {page}:1: {errors.UNKNOWN_PROP.format(name='alert', prop='kind', known=known)}\n"
+
+
+def test_strict_fails_on_a_warning_after_printing_the_result(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(UNKNOWN_PROP_PAGE, encoding="utf-8")
+    result = run("--strict", str(page))
+    assert result.returncode == 1
+    assert result.stdout == "!!! info\n    Body.\n"
+    assert result.stderr.endswith(f"\n{errors.STRICT_WARNINGS.format(count=1)}\n")
+
+
+def test_strict_passes_a_clean_page() -> None:
+    assert run("--strict", str(FIXTURE)).returncode == 0
+
+
+def run_import(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_mdc", "import", *args], capture_output=True, text=True, check=False
+    )
+
+
+DOCUS_NAV = """\
+nav:
+- Home: index.md
+- Getting Started:
+  - Introduction: getting-started/introduction.md
+  - Installation: getting-started/installation.md
+  - Troubleshooting: getting-started/troubleshooting.md
+- Essentials:
+  - Essentials: essentials/index.md
+  - Markdown: essentials/markdown-syntax.md
+  - Components: essentials/components.md
+"""
+
+
+def test_import_docus_tree_prints_nav_and_copies_pages_without_prefixes(tmp_path: Path) -> None:
+    """Numeric order (10 after 2), `.navigation.yml` and `_dir.yml` titles, `navigation.title`, first-heading
+    titles, index first, `navigation: false` pages copied but not in the nav, partials skipped."""
+    out, nav_file = tmp_path / "docs", tmp_path / "nav.yml"
+    result = run_import(str(DOCUS), str(out), "--nav-file", str(nav_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == DOCUS_NAV == nav_file.read_text(encoding="utf-8")
+    assert sorted(path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()) == [
+        "essentials/components.md",
+        "essentials/data.json",
+        "essentials/hidden.md",
+        "essentials/index.md",
+        "essentials/markdown-syntax.md",
+        "getting-started/installation.md",
+        "getting-started/introduction.md",
+        "getting-started/troubleshooting.md",
+        "index.md",
+    ]
+    source = DOCUS / "1.getting-started" / "2.installation.md"
+    assert (out / "getting-started" / "installation.md").read_bytes() == source.read_bytes()
+    assert result.stderr == errors.IMPORT_SUMMARY.format(pages=8, files=1, out=out) + "\n"
+
+
+def test_import_reports_pages_that_do_not_convert_and_keeps_them(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "1.guide").mkdir(parents=True)
+    (content / "1.guide" / "1.broken.md").write_text("# Broken\n\n::note\nnever closed\n", encoding="utf-8")
+    result = run_import(str(content), str(tmp_path / "docs"))
+    assert result.returncode == 1
+    page = tmp_path / "docs" / "guide" / "broken.md"
+    assert page.is_file()
+    unclosed = errors.UNCLOSED_BLOCK.format(opener="::note", closer="::")
+    assert result.stderr.splitlines()[0] == f"{page}:3: {unclosed}"
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (
+            {"1.intro.md": "# A\n", "intro.md": "# B\n"},
+            lambda c: errors.IMPORT_SAME_NAME.format(first=c / "1.intro.md", second=c / "intro.md", name="intro.md"),
+        ),
+        (
+            {"1.guide/.navigation.yml": "title: [unclosed\n", "1.guide/1.a.md": "# A\n"},
+            None,  # the YAML library words the reason; the prefix is ours
+        ),
+    ],
+    ids=["two-files-one-name", "unreadable-navigation-yml"],
+)
+def test_import_errors(tmp_path: Path, files: dict[str, str], message) -> None:
+    content = tmp_path / "content"
+    for name, text in files.items():
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    result = run_import(str(content), str(tmp_path / "docs"))
+    assert result.returncode == 1
+    if message is None:
+        prefix = errors.IMPORT_BAD_YAML.format(path=content / "1.guide" / ".navigation.yml", reason="")
+        assert result.stderr.startswith(prefix)
+    else:
+        assert result.stderr == message(content) + "\n"
+
+
+def test_import_of_a_missing_folder(tmp_path: Path) -> None:
+    result = run_import(str(tmp_path / "nope"), str(tmp_path / "docs"))
+    assert (result.returncode, result.stderr) == (1, errors.IMPORT_NOT_A_FOLDER.format(path=tmp_path / "nope") + "\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs_mdc import Fence, iter_fences
 
-SEED = Path("/work/shared/seed/troubleshooting.zh.md")
+SEED = Path(__file__).parent / "fixtures" / "troubleshooting.zh.md"  # a copy of the seed page
 FIXTURE = Path(__file__).parent / "fixtures" / "all_components.md"
 
 

@@ -1,0 +1,135 @@
+"""Turn a Docus `content/` tree into an MkDocs `docs/` tree and the `nav` of mkdocs.yml.
+
+Nuxt Content orders pages and folders by a numeric prefix (`1.getting-started/2.install.md`) that is not part
+of the URL, names a folder in `.navigation.yml` (Docus 3) or `_dir.yml` (Docus 1-2), hides a page or folder
+with `navigation: false`, and skips `_partials` and dot-files. Pages are copied unchanged: the `mdc` plugin
+converts them at build time.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mkdocs_mdc import errors
+
+_PREFIX = re.compile(r"^(?P<number>\d+)\.(?P<name>.+)$")
+_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+_FOLDER_META = (".navigation.yml", ".navigation.yaml", "_dir.yml", "_dir.yaml")
+
+Nav = list[dict[str, Any]]
+
+
+class ImportError_(Exception):
+    """A content tree that cannot be imported as it is; the message says which file and why."""
+
+
+@dataclass
+class Imported:
+    nav: Nav
+    pages: list[Path]  # as written
+    files: int
+
+
+def import_docus(content: Path, out: Path) -> Imported:
+    """Copy `content` into `out` without numeric prefixes and return the nav; raises ImportError_."""
+    if not content.is_dir():
+        raise ImportError_(errors.IMPORT_NOT_A_FOLDER.format(path=content))
+    imported = Imported([], [], 0)
+    imported.nav = _folder(content, out, Path(), imported)
+    return imported
+
+
+def _folder(source: Path, out: Path, folder: Path, imported: Imported) -> Nav:
+    """Copy `source` to `out / folder`; its nav entries, with paths relative to `out`."""
+    nav: Nav = []
+    written: dict[str, Path] = {}
+    for entry in sorted(source.iterdir(), key=_order):
+        if entry.name.startswith((".", "_")):
+            continue  # .navigation.yml, _dir.yml, partials, editor files
+        name = _unprefixed(entry.name)
+        if name in written:
+            raise ImportError_(errors.IMPORT_SAME_NAME.format(first=written[name], second=entry, name=name))
+        written[name] = entry
+        path = folder / name
+        if entry.is_dir():
+            meta = _folder_meta(entry)
+            children = _folder(entry, out, path, imported)
+            if children and meta.get("navigation", True) is not False:
+                nav.append({str(meta.get("title") or _humanize(name)): children})
+            continue
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        if entry.suffix != ".md":
+            shutil.copy2(entry, out / path)
+            imported.files += 1
+            continue
+        text = entry.read_text(encoding="utf-8")
+        (out / path).write_text(text, encoding="utf-8")
+        imported.pages.append(out / path)
+        meta = _front_matter(text, entry)
+        if meta.get("navigation", True) is not False:
+            title = _nav_title(meta) or _first_heading(text) or _humanize(path.stem)
+            nav.append({title: path.as_posix()})
+    # Docus shows a folder's index.md first.
+    nav.sort(key=lambda item: next(iter(item.values())) != (folder / "index.md").as_posix())
+    return nav
+
+
+def _order(entry: Path) -> tuple[int, float, str]:
+    """Numbered entries first, by number; then the others by name (Nuxt Content's order)."""
+    match = _PREFIX.match(entry.name)
+    return (0, int(match["number"]), match["name"]) if match else (1, 0, entry.name)
+
+
+def _unprefixed(name: str) -> str:
+    match = _PREFIX.match(name)
+    return match["name"] if match else name
+
+
+def _humanize(name: str) -> str:
+    """`getting-started` -> `Getting started`, as Nuxt Content titles a page with no title."""
+    words = re.sub(r"[-_]+", " ", name).strip()
+    return words[:1].upper() + words[1:]
+
+
+def _folder_meta(folder: Path) -> dict[str, Any]:
+    for name in _FOLDER_META:
+        path = folder / name
+        if path.is_file():
+            return _yaml_mapping(path.read_text(encoding="utf-8"), path)
+    return {}
+
+
+def _front_matter(text: str, path: Path) -> dict[str, Any]:
+    match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    return _yaml_mapping(match["yaml"] or "", path) if match else {}
+
+
+def _nav_title(meta: dict[str, Any]) -> str | None:
+    navigation = meta.get("navigation")
+    if isinstance(navigation, dict) and navigation.get("title"):
+        return str(navigation["title"])
+    return str(meta["title"]) if meta.get("title") else None
+
+
+def _first_heading(text: str) -> str | None:
+    match = _HEADING.search(text)
+    return match["title"] if match else None
+
+
+def _yaml_mapping(source: str, path: Path) -> dict[str, Any]:
+    try:
+        value = yaml.safe_load(source)
+    except yaml.YAMLError as error:
+        raise ImportError_(errors.IMPORT_BAD_YAML.format(path=path, reason=" ".join(str(error).split()))) from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ImportError_(errors.IMPORT_BAD_YAML.format(path=path, reason="not a mapping"))
+    return value
