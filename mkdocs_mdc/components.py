@@ -57,7 +57,7 @@ _SIZES = frozenset({"2xs", "xs", "sm", "md", "lg", "xl", "2xl", "small", "medium
 _VARIANTS = frozenset({"solid", "outline", "soft", "subtle", "ghost", "link"})
 _TARGETS = frozenset({"_blank", "_self", "_parent", "_top"})
 # `{.name}` (class) and `{#id}` may be written on any component: Vue passes them to its root element.
-_ATTRIBUTES = frozenset({"class", "id", "style"})
+HTML_ATTRIBUTES = frozenset({"class", "id", "style"})
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Component:
 
 
 def _component(name: str, props: str = "", **options: object) -> Component:
-    return Component(name, frozenset(props.split()) | _ATTRIBUTES, **options)  # type: ignore[arg-type]
+    return Component(name, frozenset(props.split()) | HTML_ATTRIBUTES, **options)  # type: ignore[arg-type]
 
 
 _CALLOUT_PROPS = "title icon to target"

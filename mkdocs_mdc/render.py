@@ -115,7 +115,7 @@ class Renderer:
                 "mdc-field-group", _trim([line for field in _blocks(b.body) for line in [*self.field(field), ""]])
             ),
             "badge": lambda b: [self.badge(b.props, self.inline_text(b.body), b.line)],
-            **{name: (lambda b: [self.button(b.props, self.inline_text(b.body), b.line)]) for name in _BUTTONS},
+            **{name: (lambda b: [self.button(b, self.inline_text(b.body), b.line)]) for name in _BUTTONS},
         }
 
     def render(self, nodes: list[Node]) -> str:
@@ -174,7 +174,7 @@ class Renderer:
         if component.name == "badge":
             return self.badge(props, text, line)
         if component.name in _BUTTONS:
-            return self.button(props, text, line)
+            return self.button(component, text, line)
         if component.name == "icon":
             return self.icon(str(props["name"]), line) if "name" in props else ""
         if component.name == "kbd":
@@ -193,16 +193,20 @@ class Renderer:
         label = " ".join(part for part in self.around_icons(props, text or str(props.get("label", "")), line) if part)
         return f'<span class="mdc-badge mdc-badge--{color}">{label}</span>'
 
-    def button(self, props: dict[str, Any], text: str, line: int) -> str:
-        """A link styled as Material's button: filled when the original is solid (the default), else outlined."""
+    def button(self, component: Block | Inline, text: str, line: int) -> str:
+        """A link styled as Material's button: filled when the original is solid (the default), else outlined.
+        `link` (Nuxt UI's ULink) stays a plain link."""
+        props = component.props
         label = " ".join(part for part in self.around_icons(props, text or str(props.get("label", "")), line) if part)
         to = props.get("to", props.get("href"))
-        filled = not props.get("ghost") and props.get("variant", "solid") == "solid"
-        classes = ".md-button .md-button--primary" if filled else ".md-button"
-        target = "_blank" if props.get("blank") else props.get("target")
+        filled = not _truthy(props.get("ghost")) and props.get("variant", "solid") == "solid"
+        classes = [] if component.name == "link" else [".md-button", *([".md-button--primary"] if filled else [])]
+        target = "_blank" if _truthy(props.get("blank")) else props.get("target")
         if to is None:
-            return f'<span class="{classes.replace(".", "").strip()}">{label}</span>'
-        return f"[{label}]({to}){{ {classes}{f' target={target}' if target else ''} }}"
+            names = " ".join(name.removeprefix(".") for name in classes)
+            return f'<span class="{names}">{label}</span>' if names else label
+        attributes = " ".join([*classes, *([f"target={target}"] if target else [])])
+        return f"[{label}]({to}){{ {attributes} }}" if attributes else f"[{label}]({to})"
 
     def around_icons(self, props: dict[str, Any], label: str, line: int) -> tuple[str, str, str]:
         """The leading icon, the label and the trailing icon of a badge or button."""

@@ -62,6 +62,11 @@ def test_good_pages_build_with_lucide_svg_and_front_matter(tmp_path: Path) -> No
     assert 'href="assets/stylesheets/mkdocs-mdc.css"' in html
     assert (tmp_path / "site" / "assets" / "stylesheets" / "mkdocs-mdc.css").is_file()
     assert '<label for="__tabbed_1_1">poetry</label>' in html
+    # The Docus and Nuxt UI vocabulary: Heroicons and Phosphor through the exported sets, fields, buttons.
+    assert 'class="heroicons-exclamation-triangle"' in html and 'viewBox="0 0 256 256"' in html
+    assert '<div class="mdc-field">' in html and "<kbd>⌘</kbd>" in html
+    assert '<a class="md-button md-button--primary" href="/x" target="_blank">' in html
+    assert "::" not in html.replace("localhost:", "").replace("https://", "").replace("http://", "")
     help_html = (tmp_path / "site" / "help" / "index.html").read_text(encoding="utf-8")
     assert "<title>故障排除 - Test</title>" in help_html and 'content="常见问题及解决方案"' in help_html
     assert "::" not in help_html.replace("localhost:", "").replace("https://", "").replace("http://", "")

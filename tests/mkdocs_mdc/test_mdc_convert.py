@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from mkdocs_mdc import convert
-from mkdocs_mdc.components import ADMONITION_TYPE
+from mkdocs_mdc.components import ADMONITION_TYPE, COMPONENTS, HTML_ATTRIBUTES, INLINE_COMPONENTS
+from mkdocs_mdc.inline import Inline
+from mkdocs_mdc.parser import Block, Text, parse
 from mkdocs_mdc.styles import STYLESHEET
+
+FIXTURE = Path(__file__).parent / "fixtures" / "all_components.md"
 
 
 def md(text: str) -> str:
@@ -701,6 +706,10 @@ CASES = {
             "[**Startup**](https://x.com){ target=_blank }\n\n    ---\n\n    Small teams.\n\n</div>\n"
         ),
     ),
+    "link-stays-a-plain-link": (
+        ":link[Docs]{href=/docs target=_blank} and :link[Here]\n",
+        "[Docs](/docs){ target=_blank } and Here\n",
+    ),
     "list-docus-danger": ('::list{type="danger"}\n- no\n::\n', '!!! danger ""\n    - no\n'),
     "indented-child-outside-a-list-is-not-code": (
         "::note\nText\n  :::tip\n  x\n  :::\n::\n",
@@ -721,3 +730,30 @@ def test_convert(source: str, expected: str) -> None:
 @pytest.mark.parametrize("name", sorted(ADMONITION_TYPE))
 def test_every_color_has_a_badge_style(name: str) -> None:
     assert f".mdc-badge--{ADMONITION_TYPE[name]} {{" in STYLESHEET
+
+
+def test_fixture_page_uses_every_component_and_prop() -> None:
+    """all_components.md is the page that proves the whole vocabulary converts (test_mdc_build builds it)."""
+    used: dict[str, set[str]] = {}
+
+    def collect(nodes: list) -> None:
+        for node in nodes:
+            if isinstance(node, Block):
+                used.setdefault(node.name, set()).update(node.props)
+                for section in node.sections:
+                    collect(section.nodes)
+            elif isinstance(node, Text):
+                for part in node.segments:
+                    if isinstance(part, Inline):
+                        used.setdefault(part.name, set()).update(part.props)
+
+    collect(parse(FIXTURE.read_text(encoding="utf-8")))
+    specs = [*COMPONENTS.values(), *INLINE_COMPONENTS.values()]
+    assert sorted({spec.name for spec in specs} - used.keys()) == []
+    # Components that share their props (the button family, the fixed admonitions) share the proof.
+    by_props: dict[frozenset[str], set[str]] = {}
+    for spec in specs:
+        by_props.setdefault(spec.props, set()).update(used[spec.name])
+    everything = set().union(*by_props.values())
+    unused = {prop for props, seen in by_props.items() for prop in props - seen - HTML_ATTRIBUTES}
+    assert sorted(unused) == [] and HTML_ATTRIBUTES <= everything

@@ -1,4 +1,5 @@
-"""Random nestings of known components: they convert with every text line kept, or fail with `FILE:LINE:`."""
+"""Random nestings of known components (Docus and Nuxt UI vocabulary included): they convert with every text line
+kept and no `::` left, or fail with `FILE:LINE:`."""
 
 from __future__ import annotations
 
@@ -33,17 +34,31 @@ FREE = [
     "card",
     "tabs-item",
     "accordion-item",
+    "collapsible",
+    "field",
+    "div",
 ]
-PARENTS = {"card-group": "card", "accordion": "accordion-item", "tabs": "tabs-item"}
+PARENTS = {
+    "card-group": "card",
+    "card-grid": "card",
+    "accordion": "accordion-item",
+    "tabs": "tabs-item",
+    "field-group": "field",
+}
 PROPS = {
-    "alert": ['{type="error"}', "{type=tip .wide}", "{type=info icon=i-lucide-rocket}"],
-    "card": ['{title="T" icon="i-lucide-book"}', "\n---\ntitle: T\nto: /x\n---"],
-    "tabs-item": ['{label="L"}', "[L]"],
-    "accordion-item": ["{label=Q open}", "\n---\nlabel: Q\n---"],
-    "callout": ["{color=success}"],
+    "alert": ['{type="error"}', "{type=tip .wide}", "{type=info icon=i-lucide-rocket}", "{type=neutral closable}"],
+    "card": ['{title="T" icon="i-lucide-book"}', "\n---\ntitle: T\nto: /x\n---", '{icon="🚀" blank to=/y}'],
+    "tabs-item": ['{label="L"}', "[L]", "{label=L icon=i-heroicons-eye}"],
+    "accordion-item": ["{label=Q open}", "\n---\nlabel: Q\n---", "{label=Q default-open}"],
+    "accordion": ["{defaultOpen}", "{:defaultValue='[\"0\"]'}"],
+    "callout": ["{color=success}", "{color=amber icon=i-ph-info}", "{type=danger icon}"],
+    "collapsible": ['{name="options" open-text="Reveal"}'],
+    "field": ['{name="n" type="string" required}', "{name=n description=D}"],
+    "card-grid": ["{cols=2}"],
+    "div": ["{label=D}"],
 }
 # Components with a `#title` slot; their title text must survive too.
-TITLED = {"alert", "note", "tip", "warning", "caution", "callout", "card", "accordion-item"}
+TITLED = {"alert", "note", "tip", "warning", "caution", "callout", "card", "accordion-item", "card-grid"}
 # A fence body may hold anything its own marker does not close on.
 FENCE_BODY = ["::", ":::alert", "x = 1", "  ::", "#title", "", "<!--", "---"]
 MARKERS = {"```": [], "~~~": ["```"], "````": ["```", "~~~"]}
@@ -98,9 +113,23 @@ words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 def text_line(draw: st.DrawFn, page: Page, prefix: str | None = None) -> None:
     line = f"{draw(words)} {len(page.texts)} {draw(words)}"
     page.texts.append(line)
-    inline = draw(st.sampled_from(["", " :icon{name=i-lucide-star}", f" :badge[b{len(page.texts)}]{{color=success}}"]))
-    if inline.startswith(" :badge"):
-        page.texts.append(f">b{len(page.texts)}<")
+    index = len(page.texts)
+    inline = draw(
+        st.sampled_from(
+            [
+                "",
+                " :icon{name=i-lucide-star}",
+                " :icon{name=i-heroicons-home-solid}",
+                f" :badge[b{index}x]{{color=success}}",
+                f" :badge[b{index}x]{{color=amber icon=i-ph-house}}",
+                f" :kbd[b{index}x]",
+                f" :button-link[b{index}x]{{href=/x blank}}",
+                f" :link[b{index}x]{{to=/x}}",
+            ]
+        )
+    )
+    if f"[b{index}x]" in inline:
+        page.texts.append(f"b{index}x")  # the label survives
     lead = prefix if prefix is not None else draw(st.sampled_from(["", "- "]))
     page.lines.append(lead + line + inline)
 
