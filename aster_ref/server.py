@@ -115,9 +115,23 @@ def _header(request: web.Request, name: str) -> str:
     return value
 
 
+async def expect_continue(request: web.Request) -> web.StreamResponse | None:
+    """aiohttp's handling of ``Expect`` (it runs before any middleware), with a JSON 417."""
+    expect = request.headers.get("Expect", "")
+    if request.version != (1, 1):  # only HTTP/1.1 has interim answers
+        return None
+    if expect.lower() != "100-continue":
+        return json_error(417, messages.EXPECT_UNSUPPORTED.format(expect=expect))
+    await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    request.writer.output_size = 0  # the answer proper has not started
+    return None
+
+
 async def read_json(request: web.Request) -> Any:
     """The request's JSON body, bounded in size (413), in time (408) and in depth (400)."""
     limits = request.app[LIMITS]
+    if (request.content_length or 0) > limits.max_body:  # refuse at once, not after reading it
+        raise RequestError(413, messages.BODY_TOO_LARGE.format(limit=limits.max_body))
     try:
         raw = await asyncio.wait_for(request.read(), limits.body_timeout)
     except asyncio.TimeoutError:
@@ -178,10 +192,10 @@ class HTTPBridgeServer:
         app = web.Application(client_max_size=self.limits.max_body, middlewares=[json_errors, self._guard])
         app[LIMITS] = self.limits
         app[CONNECTIONS] = ConnectionLimiter(connection_cap(self.limits.max_connections))
-        app.router.add_get("/health", self.health, allow_head=False)
-        app.router.add_get("/tools/list", self.list_tools, allow_head=False)
-        app.router.add_get("/tools/schema", self.schema, allow_head=False)
-        app.router.add_post("/tools/call", self.call)
+        app.router.add_get("/health", self.health, allow_head=False, expect_handler=expect_continue)
+        app.router.add_get("/tools/list", self.list_tools, allow_head=False, expect_handler=expect_continue)
+        app.router.add_get("/tools/schema", self.schema, allow_head=False, expect_handler=expect_continue)
+        app.router.add_post("/tools/call", self.call, expect_handler=expect_continue)
         return app
 
     @web.middleware

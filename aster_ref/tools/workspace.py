@@ -169,7 +169,7 @@ class Workspace:
                         continue
                     except NotADirectoryError:  # a file, or a symlink: O_DIRECTORY|O_NOFOLLOW says ENOTDIR to both
                         target = _link_target(stack[-1], name)
-                        if target is None:
+                        if target is None and not _walkable(stack[-1], name):
                             raise
                 else:
                     try:
@@ -179,7 +179,7 @@ class Workspace:
                 links += 1
                 if links > MAX_SYMLINKS:
                     raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), path)
-                if target is None:  # it stopped being a symlink meanwhile: look again
+                if target is None:  # it was swapped (symlink <-> directory) meanwhile: look again
                     pending.append(name)
                 elif target.startswith("/"):
                     for fd in stack[1:]:
@@ -221,6 +221,15 @@ class Workspace:
 
 def _parts(path: str) -> tuple[str, ...]:
     return tuple(part for part in path.split("/") if part not in ("", "."))
+
+
+def _walkable(dir_fd: int, name: str) -> bool:
+    """Whether ``name`` is a directory or a symlink (now): one being swapped, so worth a new look."""
+    try:
+        mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        return False
+    return stat.S_ISDIR(mode) or stat.S_ISLNK(mode)
 
 
 def _link_target(dir_fd: int, name: str) -> str | None:
