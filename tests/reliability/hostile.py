@@ -9,9 +9,12 @@ import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from aster_ref import HTTPBridgeServer
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 SECRET = "SECRET outside the workspace\n"
 # A guard against a test hanging for ever, not a performance figure: every answer expected
@@ -28,7 +31,7 @@ class LiveBridge:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="live-bridge", daemon=True)
 
-    def __enter__(self) -> LiveBridge:
+    def __enter__(self) -> Self:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self.server.start_async(), self.loop).result(HANG_GUARD)
         return self

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -200,10 +199,12 @@ async def test_symlink_swapped_during_requests_never_lets_one_out(bridge: ToolBr
         (root / link).symlink_to(inside)
     exchanged = [("inside", "inside_swap"), ("file.txt", "file.txt_swap")]
     swappers = [
-        subprocess.Popen(
-            [sys.executable, "-c", RETARGET, *(arg for link, *to in retargeted for arg in (str(root / link), *to))]
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", RETARGET, *(arg for link, *to in retargeted for arg in (str(root / link), *to))
         ),
-        subprocess.Popen([sys.executable, "-c", EXCHANGE, *(str(root / name) for pair in exchanged for name in pair)]),
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", EXCHANGE, *(str(root / name) for pair in exchanged for name in pair)
+        ),
     ]
     before = tree.outside_snapshot()
     paths = ("swap/secret.txt", "swapfile", "inside/secret.txt", "file.txt")
@@ -221,7 +222,7 @@ async def test_symlink_swapped_during_requests_never_lets_one_out(bridge: ToolBr
     finally:
         for swapper in swappers:
             swapper.kill()
-            swapper.wait()
+            await swapper.wait()
     escapes = [r for r in results if r.success and SECRET in str(r.result)]
     refused = [r for r in results if not r.success]
     assert len(results) == RACE_TRIES
