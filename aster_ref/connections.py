@@ -33,7 +33,7 @@ def connection_cap(wanted: int) -> int:
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return wanted
-    return max(MIN_CONNECTIONS, min(wanted, soft - FD_RESERVE))
+    return min(wanted, max(MIN_CONNECTIONS, soft - FD_RESERVE))
 
 
 class ConnectionLimiter:
