@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import fnmatch
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -158,11 +159,7 @@ class BuiltinTools:
 
     def _grep(self, input: dict[str, Any]) -> list[dict[str, Any]]:
         pattern, path, file_glob = input["pattern"], input.get("path", "."), input.get("glob")
-        try:
-            regex = re2.compile(pattern, self._regex_options)
-        except re2.error as exc:
-            error = exc.args[0].decode("utf-8", errors="replace")
-            raise ToolFailure(messages.INVALID_REGEX.format(pattern=pattern, error=error)) from None
+        regex = LinePattern(pattern, self._regex_options)
         budget = SearchBudget("Grep", path, self.limits)
         matches: list[dict[str, Any]] = []
         with _file_errors(path):
@@ -171,13 +168,13 @@ class BuiltinTools:
             if not stat.S_ISDIR(os.fstat(fd).st_mode):  # one named file: its problems are errors
                 with _file_errors(path):
                     data = read_regular(fd, path, self.limits.max_read_bytes)
-                _search(regex, data, relative, matches, budget)
+                regex.search(data, relative, matches, budget)
                 return matches
             for dir_fd, name, file_path in walk_files(fd, relative, budget, lambda directory: True):
                 if file_glob and not (fnmatch.fnmatch(file_path, file_glob) or fnmatch.fnmatch(name, file_glob)):
                     continue
                 data = self._searchable(dir_fd, name, file_path)
-                if data is not None and _search(regex, data, file_path, matches, budget):
+                if data is not None and regex.search(data, file_path, matches, budget):
                     break
         finally:
             os.close(fd)
@@ -238,25 +235,46 @@ def builtin_tools(root: str | Path = ".", limits: ToolLimits | None = None) -> l
     ]
 
 
-def _search(regex: re2._Regexp, data: bytes, path: str, matches: list[dict[str, Any]], budget: SearchBudget) -> bool:
-    """Append the matching lines of a UTF-8 file to ``matches``; True once they reach the cap.
+class LinePattern:
+    """A Grep pattern: RE2 (linear time, so no pattern can hold a worker), matched line by line.
 
-    Files that are not UTF-8 (binary) are skipped. Lines are split as Read splits them, so a
-    match's line number is Read's offset.
+    A file is first searched whole, in multi-line mode, on its lines joined by newlines: no
+    match there means no line matches, so a file without matches costs one RE2 call. Patterns
+    whose meaning differs between a line and a text (\\A, \\z, inline flags) skip that step.
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
+
+    _LINE_SENSITIVE = re.compile(r"\\[Az]|\(\?[imsU-]")
+
+    def __init__(self, pattern: str, options: re2.Options) -> None:
+        try:
+            encoded = pattern.encode("utf-8")
+            self.line = re2.compile(encoded, options)
+            self.text = None if self._LINE_SENSITIVE.search(pattern) else re2.compile(b"(?m)" + encoded, options)
+        except (re2.error, UnicodeEncodeError) as exc:
+            error = exc.args[0].decode("utf-8", errors="replace") if isinstance(exc, re2.error) else str(exc)
+            raise ToolFailure(messages.INVALID_REGEX.format(pattern=pattern, error=error)) from None
+
+    def search(self, data: bytes, path: str, matches: list[dict[str, Any]], budget: SearchBudget) -> bool:
+        """Append the matching lines of a UTF-8 file to ``matches``; True once they reach the cap.
+
+        Files that are not UTF-8 (binary) are skipped. Lines are split as Read splits them, so a
+        match's line number is Read's offset.
+        """
+        try:
+            lines = data.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            return False
+        budget.check_time()
+        if self.text is not None and not self.text.search("\n".join(lines).encode("utf-8")):
+            return False
+        for number, line in enumerate(lines, start=1):
+            if number % LINES_PER_TIME_CHECK == 0:
+                budget.check_time()
+            if self.line.search(line.encode("utf-8")):
+                matches.append({"path": path, "line": number, "text": line})
+                if len(matches) >= MAX_GREP_MATCHES:
+                    return True
         return False
-    budget.check_time()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if number % LINES_PER_TIME_CHECK == 0:
-            budget.check_time()
-        if regex.search(line):
-            matches.append({"path": path, "line": number, "text": line})
-            if len(matches) >= MAX_GREP_MATCHES:
-                return True
-    return False
 
 
 def _glob_segments(pattern: str) -> list[str]:

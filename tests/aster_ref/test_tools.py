@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import re2
 
 from aster_ref import DIRECT, Registry, ToolBridge, ToolContext, ToolFailure, messages
 from aster_ref import bridge as bridge_module
@@ -332,3 +333,31 @@ async def test_the_call_log_line_is_only_rendered_when_shown(
     caplog.set_level(logging.INFO, "aster_ref.bridge")
     await bridge.call("Read", {"path": "test.txt"})
     assert caplog.messages == [messages.CALLING_TOOL.format(tool="Read", input="map[path:test.txt]")]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "^beta",
+        "a$",
+        r"\Abeta",
+        r"a\z",
+        "(?s)a.b",
+        "(?-m)^b",
+        "[^x]+b",
+        r"\s",
+        r"\bgamma\b",
+        "(?i)BETA",
+        "^$",
+        ".*",
+        "a\nb",
+    ],
+)
+async def test_grep_finds_exactly_the_lines_that_match_on_their_own(
+    bridge: ToolBridge, workspace: Path, pattern: str
+) -> None:
+    """Searching a file whole first (to skip files without matches) must not change which lines match."""
+    text = "alpha\r\nbeta\n\ngamma\u2028a b\rdelta"
+    (workspace / "mixed.txt").write_text(text, newline="")
+    found = [m["line"] for m in await bridge.call("Grep", {"pattern": pattern, "path": "mixed.txt"})]
+    assert found == [n for n, line in enumerate(text.splitlines(), 1) if re2.search(pattern, line)]
