@@ -202,7 +202,11 @@ CASES: list[tuple[str, bytes, int | str]] = [
     ("nested 101 levels", call(nested(99)), 400),
     ("nested 400", call(nested(400)), 400),
     ("nested 100000", call(b"[" * 100_000 + b"]" * 100_000), 400),
-    ("nested objects", call(b'{"tool": "Read", "input": {"path": "test.txt", "x": ' + b'{"a":' * 500 + b"1" + b"}" * 502), 400),
+    (
+        "nested objects",
+        call(b'{"tool": "Read", "input": {"path": "test.txt", "x": ' + b'{"a":' * 500 + b"1" + b"}" * 502),
+        400,
+    ),
     ("not utf-8", call(b'{"tool": "\xff"}'), 400),
     ("utf-8 bom", call(b"\xef\xbb\xbf" + READ), 400),
     ("nan", call(b'{"tool": "Read", "input": {"path": "test.txt", "offset": NaN}}'), 200),
