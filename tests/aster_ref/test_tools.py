@@ -361,3 +361,19 @@ async def test_grep_finds_exactly_the_lines_that_match_on_their_own(
     (workspace / "mixed.txt").write_text(text, newline="")
     found = [m["line"] for m in await bridge.call("Grep", {"pattern": pattern, "path": "mixed.txt"})]
     assert found == [n for n, line in enumerate(text.splitlines(), 1) if re2.search(pattern, line)]
+
+
+async def test_write_fsyncs_the_data_and_then_the_directory(
+    bridge: ToolBridge, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Durable: the new content is on disk before the rename, and the rename before Write answers."""
+    synced = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(workspace_module.os, "fsync", recording_fsync)
+    await bridge.call("Write", {"path": "data/new.md", "content": "x"})
+    assert synced == ["file", "dir"]
