@@ -170,7 +170,9 @@ class Workspace:
                         stack.append(self._open_dir(stack[-1], name, make_parents))
                         names.append(name)
                         continue
-                    except NotADirectoryError:  # a file, or a symlink: O_DIRECTORY|O_NOFOLLOW says ENOTDIR to both
+                    except OSError as exc:  # a symlink: Linux says ENOTDIR (as to a file), macOS ELOOP
+                        if exc.errno not in (errno.ENOTDIR, errno.ELOOP):
+                            raise
                         target = _link_target(stack[-1], name)
                         if target is None and not _walkable(stack[-1], name):
                             raise
