@@ -17,10 +17,10 @@ import re2
 
 from aster_ref import DIRECT, Registry, ToolBridge, ToolContext, ToolFailure, messages
 from aster_ref import bridge as bridge_module
-from aster_ref.tools import builtin_tools
+from aster_ref.tools import ToolLimits, builtin_tools
 from aster_ref.tools import builtins as builtins_module
 from aster_ref.tools import workspace as workspace_module
-from aster_ref.tools.limits import MAX_READ_BYTES_ENV, ToolLimits
+from aster_ref.tools.limits import MAX_READ_BYTES_ENV
 
 DIRECT_CALL = ToolContext(DIRECT)
 
