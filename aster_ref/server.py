@@ -132,10 +132,13 @@ async def read_json(request: web.Request) -> Any:
     limits = request.app[LIMITS]
     if (request.content_length or 0) > limits.max_body:  # refuse at once, not after reading it
         raise RequestError(413, messages.BODY_TOO_LARGE.format(limit=limits.max_body))
-    try:
-        raw = await asyncio.wait_for(request.read(), limits.body_timeout)
-    except asyncio.TimeoutError:
-        raise RequestError(408, messages.BODY_TIMEOUT.format(seconds=limits.body_timeout)) from None
+    if request.content.is_eof():  # the usual case: the body came with the head (wait_for costs ~9 µs)
+        raw = await request.read()
+    else:
+        try:
+            raw = await asyncio.wait_for(request.read(), limits.body_timeout)
+        except asyncio.TimeoutError:
+            raise RequestError(408, messages.BODY_TIMEOUT.format(seconds=limits.body_timeout)) from None
     try:
         body = json.loads(raw.decode(request.charset or "utf-8"))
     except RecursionError:
