@@ -110,8 +110,8 @@ def _header(request: web.Request, name: str) -> str:
     value = request.headers.get(name, "")
     try:
         value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise RequestError(400, messages.BAD_HEADER.format(header=name, error=exc.reason)) from None
+    except UnicodeEncodeError:
+        raise RequestError(400, messages.BAD_HEADER.format(header=name)) from None
     return value
 
 

@@ -275,7 +275,7 @@ async def raw_exchange(port: int, head: bytes) -> tuple[int, Any]:
 
 async def test_a_host_header_that_is_not_utf8_is_400(bridge_server: HTTPBridgeServer) -> None:
     status, body = await raw_exchange(bridge_server.port, b"GET /health HTTP/1.1\r\nHost: l\xf6calhost\r\n")
-    assert (status, body) == (400, {"error": messages.BAD_HEADER.format(header="Host", error="surrogates not allowed")})
+    assert (status, body) == (400, {"error": messages.BAD_HEADER.format(header="Host")})
 
 
 async def test_a_token_that_is_not_utf8_is_401(registry: Registry) -> None:
