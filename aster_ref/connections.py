@@ -72,12 +72,17 @@ class ConnectionLimiter:
         self._open.pop(handler, None)
         self._idle.pop(handler, None)
 
-    def busy(self, handler: Any) -> None:
+    def request_started(self, handler: Any) -> None:
         self._idle.pop(handler, None)
 
-    def idle(self, handler: Any) -> None:
+    def request_ended(self, handler: Any) -> None:
         if handler in self._open:  # not one of ours (a test client's server): nothing to track
             self._idle[handler] = None
+
+    @property
+    def busy(self) -> int:
+        """Open connections in the middle of a request."""
+        return len(self._open) - len(self._idle)
 
 
 class _LimitedConnection(asyncio.Protocol):

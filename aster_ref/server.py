@@ -77,7 +77,7 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     """The one place errors become answers: a JSON body with a 4xx for whatever the client did,
     a JSON 500 (traceback in the log) for a bug in the bridge. Never aiohttp's plain text."""
     connections = request.app[CONNECTIONS]
-    connections.busy(request.protocol)
+    connections.request_started(request.protocol)
     try:
         return await handler(request)
     except RequestError as exc:
@@ -102,7 +102,7 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         log.exception("error handling %s %s", request.method, request.path)
         return json_error(500, messages.INTERNAL_ERROR.format(error=f"{type(exc).__name__}: {exc}"))
     finally:
-        connections.idle(request.protocol)
+        connections.request_ended(request.protocol)
 
 
 def _header(request: web.Request, name: str) -> str:
@@ -185,6 +185,7 @@ class HTTPBridgeServer:
         self.token = token
         self.context_factory = context_factory
         self.limits = limits or HTTPLimits()
+        self.connections: ConnectionLimiter | None = None  # once started
         self._log_filter = RateLimitedLog()
         # Host-header check against DNS rebinding: loopback names, plus the name the server was bound to.
         self.allowed_hosts = LOOPBACK_NAMES | ({host.lower()} if not _is_wildcard(host) else set())
@@ -276,6 +277,7 @@ class HTTPBridgeServer:
             await runner.cleanup()
             raise
         self._runner = runner
+        self.connections = app[CONNECTIONS]
         self.port = runner.addresses[0][1]
         for name in NOISY_LOGGERS:
             logging.getLogger(name).addFilter(self._log_filter)

@@ -13,11 +13,11 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hostile import HANG_GUARD, LiveBridge, closes_without_answer, exchange, request
+from hostile import HANG_GUARD, LiveBridge, closes_without_answer, exchange, read_response, request
 
 from aster_ref import HTTPBridgeServer, Registry, ToolBridge, messages
 from aster_ref.server import HTTPLimits
@@ -188,7 +188,9 @@ def capped(root: Path) -> Iterator[LiveBridge]:
 def test_at_the_cap_a_new_connection_closes_the_longest_idle_one(capped: LiveBridge) -> None:
     idle = [socket.create_connection(("127.0.0.1", capped.port), timeout=HANG_GUARD) for _ in range(4)]
     try:
-        time.sleep(0.2)  # let the bridge accept them: they are the four open connections
+        for sock in idle:  # one request each, answered: four open connections, now idle, oldest first
+            sock.sendall(request("GET", "/health").replace(b"Connection: close", b"Connection: keep-alive"))
+            assert read_response(sock.makefile("rb")).status == 200
         assert healthy(capped)
         assert idle[0].recv(1) == b""  # the oldest idle one was closed to make room
     finally:
@@ -202,13 +204,23 @@ def test_when_every_connection_is_busy_a_new_one_gets_503(capped: LiveBridge) ->
     try:
         for sock in busy:
             sock.sendall(request("POST", "/tools/call", headers=["Content-Length: 100"]) + b"{")
-        time.sleep(0.2)  # let the four handlers start reading
+        assert eventually(lambda: capped.server.connections.busy == 4)
         response = exchange(capped.port, request("GET", "/health"))
         assert response.status == 503
         assert response.json() == {"error": messages.TOO_MANY_CONNECTIONS.format(limit=4)}
     finally:
         for sock in busy:
             sock.close()
+
+
+def eventually(condition: Callable[[], bool]) -> bool:
+    """Whether ``condition`` holds within the hang guard (it is polled: a sync point, not a timing)."""
+    deadline = time.monotonic() + HANG_GUARD
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 FD_HOG = textwrap.dedent(
@@ -268,8 +280,8 @@ def test_out_of_file_descriptors_logs_a_line_not_megabytes_and_recovers(root: Pa
         log = process.stderr.read()
     finally:
         process.kill()
-    assert log.count("out of system resource") == 1
-    assert len(log) < 10_000
+    assert 1 <= log.count("out of system resource") <= 2  # one per 10 s
+    assert len(log) < 20_000
 
 
 # --- the event loop stays free --------------------------------------------------------------------
