@@ -152,9 +152,3 @@ def make_hostile_tree(base: Path) -> HostileTree:
         (root / name).symlink_to(target)
     os.link(outside / "dir" / "secret.txt", root / "hard.txt")
     return HostileTree(base, root, outside)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
