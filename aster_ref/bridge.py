@@ -67,7 +67,8 @@ class ToolBridge:
         registered = self.registry.get(tool)
         if not registered.schema.allows(ctx.caller):
             raise ToolNotAllowedError(tool)
-        log.info(messages.CALLING_TOOL.format(tool=tool, input=go_format(input)))
+        if log.isEnabledFor(logging.INFO):  # rendering the input costs more than many calls: only when shown
+            log.info(messages.CALLING_TOOL.format(tool=tool, input=go_format(input)))
         check_input(tool, registered.schema.input_schema, input)
         try:
             return await registered.handler(dict(input), ctx)

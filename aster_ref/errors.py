@@ -19,3 +19,13 @@ class ToolNotAllowedError(PermissionError):
     def __init__(self, tool: str) -> None:
         super().__init__(messages.TOOL_NOT_ALLOWED.format(tool=tool))
         self.tool = tool
+
+
+class RequestError(Exception):
+    """A request the bridge refuses: the error middleware answers ``{"error": message}`` with ``status``."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}

@@ -82,3 +82,36 @@ WRAPPED_WITH_TOOLS_OR_INPUT = (
     "Error: --wrapped runs the file as is; give --tools and --input to `aster-ref wrap` instead"
 )
 NOT_A_POSITIVE_INTEGER = "must be a positive whole number of bytes, not {value!r}"
+
+# --- Limits and hostile input ---------------------------------------------------
+NUL_IN_PATH = "path contains a NUL character: {path!r}"
+NOT_A_REGULAR_FILE = "{path} is {kind}, not a regular file; the file tools only read and write regular files"
+FILE_KINDS = {
+    "fifo": "a FIFO (named pipe)",
+    "char": "a character device",
+    "block": "a block device",
+    "socket": "a socket",
+    "other": "a special file",
+}
+HARD_LINKED = (
+    "{path} has {links} hard links; the file tools refuse hard-linked files, since another link may lie "
+    "outside the workspace (copy the file to give it a single link)"
+)
+FILE_TOO_LARGE = (
+    "{path} is {size} bytes, over the {limit} byte limit for reading a file; "
+    "raise it with the environment variable {env} when starting the bridge"
+)
+CONTENT_NOT_UTF8 = "'content' cannot be written as UTF-8: {error}"
+GLOB_NOT_RELATIVE = "patterns are relative to the workspace root: no leading '/' and no '..'"
+SEARCH_STOPPED = "{tool} stopped under {path}: {reason}; search a narrower path or pattern"
+SEARCH_TOO_MANY_ENTRIES = "more than {limit} directory entries"
+SEARCH_TOO_SLOW = "more than the {seconds:g} s time limit"
+SEARCH_TOO_DEEP = "directories nested more than {depth} deep"
+BAD_HEADER = "header {header} is not UTF-8 text; send it in plain ASCII"
+BODY_UNREADABLE = "request body cannot be read: {error}"
+BODY_TIMEOUT = "request body not received within {seconds:g} s; send the whole body at once (check Content-Length)"
+EXPECT_UNSUPPORTED = "Expect: {expect} is not supported; send no Expect header, or Expect: 100-continue"
+JSON_TOO_DEEP = "request body is nested deeper than {limit} levels"
+TOO_MANY_CONNECTIONS = "the bridge has {limit} connections open, all busy; retry shortly"
+INTERNAL_ERROR = "internal error in the bridge: {error} (details in the bridge's log)"
+LOG_SUPPRESSED = " [{count} similar messages suppressed in the last {seconds:g} s]"

@@ -1,20 +1,32 @@
-"""HTTPBridgeServer: the aiohttp app that exposes a ToolBridge to PTC code."""
+"""HTTPBridgeServer: the aiohttp app that exposes a ToolBridge to PTC code.
+
+What a client sends is bounded (HTTPLimits) and every error it can cause is answered by
+one error middleware as a JSON body with a 4xx. Below the app, aiohttp's HTTP parser
+answers malformed framing (request line, header syntax, oversized lines, bad
+Content-Length or chunking) with its own plain-text 400 before any handler runs.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hmac
 import ipaddress
+import json
+import logging
 import signal
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 
 from . import messages
 from .bridge import ToolBridge
-from .errors import ToolFailure, ToolNotAllowedError, UnknownToolError
+from .connections import NOISY_LOGGERS, ConnectionLimiter, LimitedSite, RateLimitedLog, connection_cap
+from .errors import RequestError, ToolFailure, ToolNotAllowedError, UnknownToolError
 from .schema import CODE_EXECUTION, ToolContext
+from .validation import nested_deeper_than
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -27,6 +39,25 @@ UNAUTHENTICATED_PATHS = frozenset({"/health"})
 
 ContextFactory = Callable[[web.Request], ToolContext]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+log = logging.getLogger("aster_ref.server")
+
+
+@dataclass(frozen=True)
+class HTTPLimits:
+    """What one client may hold. ``idle_timeout`` is aiohttp's keepalive_timeout: the seconds a
+    connection may go without a complete request head, idle keep-alive and slow headers alike
+    (longer than aiohttp clients' own 15 s, so a client never reuses a connection being closed).
+    ``max_connections`` is lowered to fit the file descriptor limit."""
+
+    max_body: int = MAX_BODY
+    max_json_depth: int = 100
+    idle_timeout: float = 30.0
+    body_timeout: float = 30.0
+    max_connections: int = 512
+
+
+LIMITS = web.AppKey("limits", HTTPLimits)
+CONNECTIONS = web.AppKey("connections", ConnectionLimiter)
 
 
 def code_execution_context(request: web.Request) -> ToolContext:
@@ -34,8 +65,89 @@ def code_execution_context(request: web.Request) -> ToolContext:
     return ToolContext(caller=CODE_EXECUTION)
 
 
-def _error(status: int, message: str, **extra: Any) -> web.Response:
-    return web.json_response({"error": message, **extra}, status=status)
+def json_error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
+    """An error answer. Always stdlib json: it escapes what a client sent, lone surrogates included."""
+    return web.Response(
+        text=json.dumps({"error": message}), status=status, content_type="application/json", headers=headers
+    )
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The one place errors become answers: a JSON body with a 4xx for whatever the client did,
+    a JSON 500 (traceback in the log) for a bug in the bridge. Never aiohttp's plain text."""
+    connections = request.app[CONNECTIONS]
+    connections.request_started(request.protocol)
+    try:
+        return await handler(request)
+    except RequestError as exc:
+        response = json_error(exc.status, exc.message, exc.headers)
+        if exc.status == 408:  # the rest of the body may still come: this connection is done
+            response.force_close()
+        return response
+    except web.HTTPMethodNotAllowed as exc:
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        message = messages.METHOD_NOT_ALLOWED.format(method=request.method, path=request.path, allowed=allowed)
+        return json_error(405, message, {"Allow": allowed})
+    except web.HTTPNotFound:
+        return json_error(404, messages.NOT_FOUND.format(path=request.path))
+    except web.HTTPRequestEntityTooLarge:
+        return json_error(413, messages.BODY_TOO_LARGE.format(limit=request.app[LIMITS].max_body))
+    except web.HTTPException as exc:  # any other refusal aiohttp raises on its own
+        return json_error(exc.status, exc.reason)
+    except RequestPayloadError as exc:  # bad gzip/deflate, broken chunking: aiohttp says which
+        error = getattr(exc.__cause__, "message", None) or str(exc)
+        return json_error(400, messages.BODY_UNREADABLE.format(error=error))
+    except Exception as exc:
+        log.exception("error handling %s %s", request.method, request.path)
+        return json_error(500, messages.INTERNAL_ERROR.format(error=f"{type(exc).__name__}: {exc}"))
+    finally:
+        connections.request_ended(request.protocol)
+
+
+def _header(request: web.Request, name: str) -> str:
+    """A header's value; one that is not UTF-8 text (aiohttp keeps the bytes as surrogates) is refused."""
+    value = request.headers.get(name, "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RequestError(400, messages.BAD_HEADER.format(header=name)) from None
+    return value
+
+
+async def expect_continue(request: web.Request) -> web.StreamResponse | None:
+    """aiohttp's handling of ``Expect`` (it runs before any middleware), with a JSON 417."""
+    expect = request.headers.get("Expect", "")
+    if request.version != (1, 1):  # only HTTP/1.1 has interim answers
+        return None
+    if expect.lower() != "100-continue":
+        return json_error(417, messages.EXPECT_UNSUPPORTED.format(expect=expect))
+    await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    request.writer.output_size = 0  # the answer proper has not started
+    return None
+
+
+async def read_json(request: web.Request) -> Any:
+    """The request's JSON body, bounded in size (413), in time (408) and in depth (400)."""
+    limits = request.app[LIMITS]
+    if (request.content_length or 0) > limits.max_body:  # refuse at once, not after reading it
+        raise RequestError(413, messages.BODY_TOO_LARGE.format(limit=limits.max_body))
+    if request.content.is_eof():  # the usual case: the body came with the head (wait_for costs ~9 µs)
+        raw = await request.read()
+    else:
+        try:
+            raw = await asyncio.wait_for(request.read(), limits.body_timeout)
+        except asyncio.TimeoutError:
+            raise RequestError(408, messages.BODY_TIMEOUT.format(seconds=limits.body_timeout)) from None
+    try:
+        body = json.loads(raw.decode(request.charset or "utf-8"))
+    except RecursionError:
+        raise RequestError(400, messages.JSON_TOO_DEEP.format(limit=limits.max_json_depth)) from None
+    except (ValueError, LookupError) as exc:  # not JSON, not in its charset, or an unknown charset
+        raise RequestError(400, messages.BAD_JSON.format(error=exc)) from None
+    if nested_deeper_than(body, limits.max_json_depth):
+        raise RequestError(400, messages.JSON_TOO_DEEP.format(limit=limits.max_json_depth))
+    return body
 
 
 def _host_name(header: str) -> str:
@@ -65,56 +177,42 @@ class HTTPBridgeServer:
         *,
         token: str | None = None,
         context_factory: ContextFactory = code_execution_context,
+        limits: HTTPLimits | None = None,
     ) -> None:
         self.bridge = bridge
         self.host = host
         self.port = port
         self.token = token
         self.context_factory = context_factory
+        self.limits = limits or HTTPLimits()
+        self.connections: ConnectionLimiter | None = None  # once started
+        self._log_filter = RateLimitedLog()
         # Host-header check against DNS rebinding: loopback names, plus the name the server was bound to.
         self.allowed_hosts = LOOPBACK_NAMES | ({host.lower()} if not _is_wildcard(host) else set())
         self._runner: web.AppRunner | None = None
 
     # --- app ------------------------------------------------------------------
     def make_app(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_BODY, middlewares=[self._json_errors, self._guard])
-        app.router.add_get("/health", self.health, allow_head=False)
-        app.router.add_get("/tools/list", self.list_tools, allow_head=False)
-        app.router.add_get("/tools/schema", self.schema, allow_head=False)
-        app.router.add_post("/tools/call", self.call)
+        app = web.Application(client_max_size=self.limits.max_body, middlewares=[json_errors, self._guard])
+        app[LIMITS] = self.limits
+        app[CONNECTIONS] = ConnectionLimiter(connection_cap(self.limits.max_connections))
+        app.router.add_get("/health", self.health, allow_head=False, expect_handler=expect_continue)
+        app.router.add_get("/tools/list", self.list_tools, allow_head=False, expect_handler=expect_continue)
+        app.router.add_get("/tools/schema", self.schema, allow_head=False, expect_handler=expect_continue)
+        app.router.add_post("/tools/call", self.call, expect_handler=expect_continue)
         return app
 
     @web.middleware
-    async def _json_errors(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """aiohttp's own 404/405/413 answers are plain text; turn them into JSON with a message."""
-        try:
-            return await handler(request)
-        except web.HTTPMethodNotAllowed as exc:
-            allowed = ", ".join(sorted(exc.allowed_methods))
-            message = messages.METHOD_NOT_ALLOWED.format(method=request.method, path=request.path, allowed=allowed)
-            return web.json_response({"error": message}, status=405, headers={"Allow": allowed})
-        except web.HTTPNotFound:
-            return _error(404, messages.NOT_FOUND.format(path=request.path))
-        except web.HTTPRequestEntityTooLarge:
-            return _error(413, messages.BODY_TOO_LARGE.format(limit=MAX_BODY))
-
-    @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        host = request.headers.get("Host", "")
+        host = _header(request, "Host")
         if _host_name(host).lower() not in self.allowed_hosts:  # host names are case-insensitive
-            return _error(
-                403,
-                messages.HOST_NOT_ALLOWED.format(host=host, host_name=_host_name(host)),
-            )
+            raise RequestError(403, messages.HOST_NOT_ALLOWED.format(host=host, host_name=_host_name(host)))
         if self.token is not None and request.path not in UNAUTHENTICATED_PATHS:
             expected = f"Bearer {self.token}".encode()
-            given = request.headers.get("Authorization", "").encode()
+            # surrogateescape: the bytes as sent, so a header that is not UTF-8 is simply wrong.
+            given = request.headers.get("Authorization", "").encode("utf-8", "surrogateescape")
             if not hmac.compare_digest(given, expected):
-                return web.json_response(
-                    {"error": messages.UNAUTHORIZED},
-                    status=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
+                raise RequestError(401, messages.UNAUTHORIZED, {"WWW-Authenticate": "Bearer"})
         return await handler(request)
 
     # --- endpoints --------------------------------------------------------------
@@ -127,25 +225,22 @@ class HTTPBridgeServer:
     async def schema(self, request: web.Request) -> web.Response:
         name = request.query.get("name")
         if not name:
-            return _error(400, messages.MISSING_SCHEMA_NAME)
+            raise RequestError(400, messages.MISSING_SCHEMA_NAME)
         try:
             return web.json_response(self.bridge.schema(name).to_dict())
         except UnknownToolError as exc:
-            return _error(404, str(exc))
+            raise RequestError(404, str(exc)) from None
 
     async def call(self, request: web.Request) -> web.Response:
-        try:
-            body = await request.json()
-        except ValueError as exc:  # JSONDecodeError, or UnicodeDecodeError for a body that is not UTF-8
-            return _error(400, messages.BAD_JSON.format(error=exc))
+        body = await read_json(request)
         if not isinstance(body, dict):
-            return _error(400, messages.BODY_NOT_OBJECT)
+            raise RequestError(400, messages.BODY_NOT_OBJECT)
         tool = body.get("tool")
         if not isinstance(tool, str) or not tool:
-            return _error(400, messages.MISSING_TOOL)
+            raise RequestError(400, messages.MISSING_TOOL)
         tool_input = body.get("input", {})
         if not isinstance(tool_input, dict):
-            return _error(400, messages.INPUT_NOT_OBJECT)
+            raise RequestError(400, messages.INPUT_NOT_OBJECT)
         try:
             result = await self.bridge.call(tool, tool_input, self.context_factory(request))
         except UnknownToolError as exc:
@@ -157,7 +252,7 @@ class HTTPBridgeServer:
         try:
             return web.json_response({"success": True, "result": result})
         except (TypeError, ValueError) as exc:  # a custom handler returned e.g. bytes or a set
-            return _error(500, messages.RESULT_NOT_JSON.format(tool=tool, error=exc))
+            raise RequestError(500, messages.RESULT_NOT_JSON.format(tool=tool, error=exc)) from None
 
     # --- lifecycle --------------------------------------------------------------
     @property
@@ -172,20 +267,27 @@ class HTTPBridgeServer:
         """Bind and serve in the running loop; returns once the socket is bound (``port`` then holds the real port)."""
         if self._runner is not None:
             raise RuntimeError(messages.SERVER_ALREADY_STARTED.format(address=self.address))
-        runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
+        app = self.make_app()
+        # keepalive_timeout bounds idle keep-alive and slow request heads alike (see HTTPLimits).
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, keepalive_timeout=self.limits.idle_timeout)
         await runner.setup()
         try:
-            await web.TCPSite(runner, self.host, self.port).start()
+            await LimitedSite(runner, self.host, self.port, app[CONNECTIONS]).start()
         except BaseException:
             await runner.cleanup()
             raise
         self._runner = runner
+        self.connections = app[CONNECTIONS]
         self.port = runner.addresses[0][1]
+        for name in NOISY_LOGGERS:
+            logging.getLogger(name).addFilter(self._log_filter)
 
     async def shutdown(self) -> None:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
+            for name in NOISY_LOGGERS:
+                logging.getLogger(name).removeFilter(self._log_filter)
 
     async def __aenter__(self) -> Self:
         await self.start_async()

@@ -42,3 +42,20 @@ def check_input(tool: str, schema: Mapping[str, Any], data: Mapping[str, Any]) -
         if not any(_is_type(value, t) for t in types):
             error = f"{name!r} must be of type {' or '.join(types)}, got {type(value).__name__}"
             raise ToolFailure(messages.INVALID_INPUT.format(tool=tool, error=error))
+
+
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether a decoded JSON value nests arrays and objects more than ``limit`` deep (iteratively:
+    a recursive check, or anything else recursive on the value later, could overflow the stack)."""
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [child for item in level for child in _children(item)]
+        if not level:
+            return False
+    return any(isinstance(item, (dict, list)) for item in level)
+
+
+def _children(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return list(value.values())
+    return value if isinstance(value, list) else []

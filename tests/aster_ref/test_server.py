@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from aster_ref import (
@@ -17,9 +21,12 @@ from aster_ref import (
     ToolBridge,
     ToolContext,
     ToolSchema,
+    connections,
     messages,
 )
-from aster_ref.server import MAX_BODY
+from aster_ref.connections import RateLimitedLog, connection_cap
+from aster_ref.server import MAX_BODY, HTTPLimits
+from aster_ref.validation import nested_deeper_than
 
 MakeClient = Callable[..., Awaitable[TestClient]]
 
@@ -216,3 +223,113 @@ async def test_host_names_are_case_insensitive(client: TestClient, host: str) ->
 async def test_host_option_is_case_insensitive(aiohttp_client: MakeClient, registry: Registry) -> None:
     client = await aiohttp_client(HTTPBridgeServer(ToolBridge(registry), "Bridge.Internal").make_app())
     assert (await client.get("/health", headers={"Host": "bridge.internal:8080"})).status == 200
+
+
+def deep_call(depth: int) -> bytes:
+    return b'{"tool": "Read", "input": {"path": "test.txt", "x": ' + b"[" * depth + b"]" * depth + b"}}"
+
+
+@pytest.mark.parametrize("body", [deep_call(400), b"[" * 100_000 + b"]" * 100_000])
+async def test_json_nested_too_deep_is_400(client: TestClient, body: bytes) -> None:
+    response = await client.post("/tools/call", data=body)
+    assert await json_of(response, 400) == {"error": messages.JSON_TOO_DEEP.format(limit=HTTPLimits().max_json_depth)}
+
+
+def test_nesting_depth_counts_arrays_and_objects() -> None:
+    assert not nested_deeper_than({"a": [1, {"b": []}]}, 4)
+    assert nested_deeper_than({"a": [1, {"b": []}]}, 3)
+    assert not nested_deeper_than("text", 0)
+    assert nested_deeper_than([[[[]]]], 3)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+async def test_garbage_compressed_body_is_400(client: TestClient, encoding: str) -> None:
+    response = await client.post("/tools/call", data=b"hello", headers={"Content-Encoding": encoding})
+    error = f"Can not decode content-encoding: {encoding}"
+    assert await json_of(response, 400) == {"error": messages.BODY_UNREADABLE.format(error=error)}
+
+
+async def test_unknown_charset_is_400(client: TestClient) -> None:
+    response = await client.post("/tools/call", data=b"{}", headers={"Content-Type": "application/json; charset=foo"})
+    assert await json_of(response, 400) == {"error": messages.BAD_JSON.format(error="unknown encoding: foo")}
+
+
+async def test_content_length_over_the_limit_is_413_before_reading(client: TestClient) -> None:
+    async def endless() -> AsyncIterator[bytes]:
+        yield b"{"  # the rest never comes: only the declared length can say no
+        await asyncio.Event().wait()
+
+    response = await client.post("/tools/call", data=endless(), headers={"Content-Length": str(MAX_BODY + 1)})
+    assert await json_of(response, 413) == {"error": messages.BODY_TOO_LARGE.format(limit=MAX_BODY)}
+
+
+async def raw_exchange(port: int, head: bytes) -> tuple[int, Any]:
+    """Send a raw request head (as a client that does not encode it would) and read the answer."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(head + b"Connection: close\r\n\r\n")
+    answer = await reader.read()
+    writer.close()
+    status_line, _, rest = answer.partition(b"\r\n")
+    return int(status_line.split()[1]), json.loads(rest.partition(b"\r\n\r\n")[2])
+
+
+async def test_a_host_header_that_is_not_utf8_is_400(bridge_server: HTTPBridgeServer) -> None:
+    status, body = await raw_exchange(bridge_server.port, b"GET /health HTTP/1.1\r\nHost: l\xf6calhost\r\n")
+    assert (status, body) == (400, {"error": messages.BAD_HEADER.format(header="Host")})
+
+
+async def test_a_token_that_is_not_utf8_is_401(registry: Registry) -> None:
+    async with HTTPBridgeServer(ToolBridge(registry), "127.0.0.1", 0, token="s3cret") as server:
+        head = b"GET /tools/list HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer s3cr\xe9t\r\n"
+        assert await raw_exchange(server.port, head) == (401, {"error": messages.UNAUTHORIZED})
+
+
+async def test_unknown_expectation_is_417(client: TestClient) -> None:
+    response = await client.get("/health", headers={"Expect": "teapot"})
+    assert await json_of(response, 417) == {"error": messages.EXPECT_UNSUPPORTED.format(expect="teapot")}
+
+
+async def test_a_bug_in_the_bridge_is_a_json_500(aiohttp_client: MakeClient, registry: Registry) -> None:
+    def broken(request: Any) -> ToolContext:
+        raise RuntimeError("context factory broke")
+
+    client = await aiohttp_client(HTTPBridgeServer(ToolBridge(registry), context_factory=broken).make_app())
+    error = messages.INTERNAL_ERROR.format(error="RuntimeError: context factory broke")
+    assert await json_of(await client.get("/tools/list"), 500) == {"error": error}
+
+
+async def test_any_other_refusal_from_aiohttp_is_json(aiohttp_client: MakeClient, registry: Registry) -> None:
+    async def conflict(request: Any) -> Any:
+        raise web.HTTPConflict()
+
+    app = HTTPBridgeServer(ToolBridge(registry)).make_app()
+    app.router.add_get("/conflict", conflict)
+    client = await aiohttp_client(app)
+    assert await json_of(await client.get("/conflict"), 409) == {"error": "Conflict"}
+
+
+def test_repeated_warnings_are_let_through_once_per_interval() -> None:
+    now = [0.0]
+    log_filter = RateLimitedLog(interval=10, clock=lambda: now[0])
+
+    def record(message: str, level: int = logging.ERROR) -> logging.LogRecord:
+        return logging.LogRecord("asyncio", level, __file__, 1, message, None, None)
+
+    assert log_filter.filter(record("accept() out of system resource"))
+    assert not any(log_filter.filter(record("accept() out of system resource")) for _ in range(1000))
+    assert log_filter.filter(record("another message"))
+    assert log_filter.filter(record("accept() out of system resource", logging.INFO))
+    now[0] = 10.5
+    passed = record("accept() out of system resource")
+    assert log_filter.filter(passed)
+    suppressed = messages.LOG_SUPPRESSED.format(count=1000, seconds=10)
+    assert passed.getMessage() == "accept() out of system resource" + suppressed
+
+
+def test_the_connection_cap_fits_the_file_descriptor_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connections.resource, "getrlimit", lambda which: (1024, 4096))
+    assert connection_cap(512) == 512
+    assert connection_cap(2000) == 1024 - connections.FD_RESERVE
+    monkeypatch.setattr(connections.resource, "getrlimit", lambda which: (64, 4096))
+    assert connection_cap(512) == connections.MIN_CONNECTIONS
+    assert connection_cap(4) == 4

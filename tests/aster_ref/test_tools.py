@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import logging
+import os
+import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import re2
 
 from aster_ref import DIRECT, Registry, ToolBridge, ToolContext, ToolFailure, messages
+from aster_ref import bridge as bridge_module
+from aster_ref.tools import ToolLimits, builtin_tools
+from aster_ref.tools import builtins as builtins_module
+from aster_ref.tools import workspace as workspace_module
+from aster_ref.tools.limits import MAX_READ_BYTES_ENV
 
 DIRECT_CALL = ToolContext(DIRECT)
 
@@ -78,13 +91,14 @@ async def test_glob_lists_files_relative_to_root(bridge: ToolBridge, workspace: 
     (workspace / "escape").symlink_to(workspace.parent)
     assert await bridge.call("Glob", {"pattern": "**/*.md"}) == ["data/notes.md"]
     assert await bridge.call("Glob", {"pattern": "*.txt"}) == ["a.txt", "test.txt"]
-    assert await bridge.call("Glob", {"pattern": "../*.txt"}) == []
     assert await bridge.call("Glob", {"pattern": "escape/*.txt"}) == []
 
 
-async def test_glob_refuses_absolute_patterns(bridge: ToolBridge) -> None:
-    with pytest.raises(ToolFailure, match="invalid glob pattern '/etc/\\*'"):
-        await bridge.call("Glob", {"pattern": "/etc/*"})
+@pytest.mark.parametrize("pattern", ["/etc/*", "../*.txt", "data/../../*", ""])
+async def test_glob_refuses_patterns_that_leave_the_root(bridge: ToolBridge, pattern: str) -> None:
+    with pytest.raises(ToolFailure) as failure:
+        await bridge.call("Glob", {"pattern": pattern})
+    assert str(failure.value) == messages.INVALID_GLOB.format(pattern=pattern, error=messages.GLOB_NOT_RELATIVE)
 
 
 async def test_grep_finds_lines_with_path_and_number(bridge: ToolBridge) -> None:
@@ -127,7 +141,8 @@ async def test_bash_timeout_kills_the_command_and_its_children(
 async def test_write_under_a_file_says_it_cannot_access_the_path(bridge: ToolBridge) -> None:
     with pytest.raises(ToolFailure) as failure:
         await bridge.call("Write", {"path": "test.txt/new.txt", "content": "x"})
-    assert str(failure.value) == messages.CANNOT_ACCESS.format(path="test.txt/new.txt", reason="File exists")
+    reason = os.strerror(errno.ENOTDIR)
+    assert str(failure.value) == messages.CANNOT_ACCESS.format(path="test.txt/new.txt", reason=reason)
 
 
 async def test_bash_returns_when_the_command_ends_and_kills_its_background_jobs(
@@ -138,3 +153,227 @@ async def test_bash_returns_when_the_command_ends_and_kills_its_background_jobs(
     result = await bridge.call("Bash", {"command": command, "timeout": 10}, DIRECT_CALL)
     assert result == {"stdout": "started\n", "stderr": "", "exit_code": 0}
     assert dies(int((workspace / "child.pid").read_text()))
+
+
+def limited(workspace: Path, **limits: Any) -> ToolBridge:
+    return ToolBridge(Registry(builtin_tools(workspace, ToolLimits(**limits))))
+
+
+async def test_read_past_the_size_limit_says_how_to_raise_it(workspace: Path) -> None:
+    with pytest.raises(ToolFailure) as failure:
+        await limited(workspace, max_read_bytes=5).call("Read", {"path": "a.txt"})
+    expected = messages.FILE_TOO_LARGE.format(path="a.txt", size=17, limit=5, env=MAX_READ_BYTES_ENV)
+    assert str(failure.value) == expected
+    assert await limited(workspace, max_read_bytes=6).call("Read", {"path": "test.txt"}) == "hello\n"
+
+
+def test_read_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MAX_READ_BYTES_ENV, raising=False)
+    assert ToolLimits.from_env().max_read_bytes == 10 * 1024 * 1024
+    monkeypatch.setenv(MAX_READ_BYTES_ENV, "123")
+    assert ToolLimits.from_env().max_read_bytes == 123
+    monkeypatch.setenv(MAX_READ_BYTES_ENV, "lots")
+    with pytest.raises(ValueError) as refused:
+        ToolLimits.from_env()
+    assert str(refused.value) == f"{MAX_READ_BYTES_ENV} {messages.NOT_A_POSITIVE_INTEGER.format(value='lots')}"
+
+
+async def test_write_keeps_the_mode_and_new_files_follow_the_umask(bridge: ToolBridge, workspace: Path) -> None:
+    (workspace / "test.txt").chmod(0o640)
+    await bridge.call("Write", {"path": "test.txt", "content": "new\n"})
+    assert stat.S_IMODE((workspace / "test.txt").stat().st_mode) == 0o640
+    umask = os.umask(0o027)
+    try:
+        await bridge.call("Write", {"path": "fresh.txt", "content": "x"})
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((workspace / "fresh.txt").stat().st_mode) == 0o640
+
+
+async def test_write_that_fails_keeps_the_old_file_and_removes_its_temp_file(
+    bridge: ToolBridge, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_disk(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(workspace_module.os, "fsync", broken_disk)
+    with pytest.raises(ToolFailure) as failure:
+        await bridge.call("Write", {"path": "test.txt", "content": "new\n"})
+    assert str(failure.value) == messages.CANNOT_ACCESS.format(path="test.txt", reason=os.strerror(errno.EIO))
+    assert (workspace / "test.txt").read_text() == "hello\n"
+    assert sorted(p.name for p in workspace.iterdir()) == ["a.txt", "data", "test.txt"]
+
+
+async def test_write_through_a_symlink_inside_the_root_replaces_its_target(bridge: ToolBridge, workspace: Path) -> None:
+    (workspace / "link.txt").symlink_to("data/notes.md")
+    (workspace / "dangling.txt").symlink_to("data/new.md")
+    assert await bridge.call("Write", {"path": "link.txt", "content": "via link\n"}) == {
+        "path": "data/notes.md",
+        "bytes_written": 9,
+    }
+    await bridge.call("Write", {"path": "dangling.txt", "content": "made\n"})
+    assert (workspace / "link.txt").is_symlink() and (workspace / "data" / "notes.md").read_text() == "via link\n"
+    assert (workspace / "data" / "new.md").read_text() == "made\n"
+
+
+async def test_write_of_text_that_is_not_unicode_says_so(bridge: ToolBridge) -> None:
+    with pytest.raises(ToolFailure) as failure:
+        await bridge.call("Write", {"path": "s.txt", "content": "\ud800"})
+    error = messages.CONTENT_NOT_UTF8.format(
+        error="'utf-8' codec can't encode character '\\ud800' in position 0: surrogates not allowed"
+    )
+    assert str(failure.value) == messages.INVALID_INPUT.format(tool="Write", error=error)
+
+
+async def test_glob_patterns(bridge: ToolBridge, workspace: Path) -> None:
+    for name in ("data/sub/deep.md", "data/sub/x.txt", ".hidden.md", "b1.txt", "b2.txt"):
+        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / name).write_text("x")
+    (workspace / "linked.md").symlink_to("data/notes.md")  # links are not listed, as ripgrep
+    assert await bridge.call("Glob", {"pattern": "**/*.md"}) == [".hidden.md", "data/notes.md", "data/sub/deep.md"]
+    assert await bridge.call("Glob", {"pattern": "data/**/*.md"}) == ["data/notes.md", "data/sub/deep.md"]
+    assert await bridge.call("Glob", {"pattern": "*/*/*.txt"}) == ["data/sub/x.txt"]
+    assert await bridge.call("Glob", {"pattern": "b[12].txt"}) == ["b1.txt", "b2.txt"]
+    assert await bridge.call("Glob", {"pattern": "b?.txt"}) == ["b1.txt", "b2.txt"]
+    assert await bridge.call("Glob", {"pattern": "data/**"}) == ["data/notes.md", "data/sub/deep.md", "data/sub/x.txt"]
+    assert await bridge.call("Glob", {"pattern": "**/**/x.txt"}) == ["data/sub/x.txt"]
+
+
+def search_stopped(tool: str, path: str, reason: str) -> str:
+    return messages.SEARCH_STOPPED.format(tool=tool, path=path, reason=reason)
+
+
+async def test_glob_and_grep_stop_past_the_entry_limit(workspace: Path) -> None:
+    bridge = limited(workspace, max_walk_entries=3)
+    reason = messages.SEARCH_TOO_MANY_ENTRIES.format(limit=3)
+    with pytest.raises(ToolFailure) as failure:
+        await bridge.call("Glob", {"pattern": "**/*.md"})
+    assert str(failure.value) == search_stopped("Glob", ".", reason)
+    with pytest.raises(ToolFailure) as failure:
+        await bridge.call("Grep", {"pattern": "x", "path": "."})
+    assert str(failure.value) == search_stopped("Grep", ".", reason)
+
+
+async def test_glob_and_grep_stop_past_the_depth_limit(workspace: Path) -> None:
+    (workspace / "a" / "b" / "c").mkdir(parents=True)
+    reason = messages.SEARCH_TOO_DEEP.format(depth=2)
+    with pytest.raises(ToolFailure) as failure:
+        await limited(workspace, max_walk_depth=2).call("Glob", {"pattern": "**/*.md"})
+    assert str(failure.value) == search_stopped("Glob", ".", reason)
+    assert await limited(workspace, max_walk_depth=3).call("Glob", {"pattern": "**/*.md"}) == ["data/notes.md"]
+
+
+async def test_grep_stops_at_its_time_limit(workspace: Path) -> None:
+    with pytest.raises(ToolFailure) as failure:
+        await limited(workspace, search_seconds=0).call("Grep", {"pattern": "beta"})
+    reason = messages.SEARCH_TOO_SLOW.format(seconds=0)
+    assert str(failure.value) == search_stopped("Grep", ".", reason)
+
+
+async def test_grep_speaks_re2(bridge: ToolBridge) -> None:
+    with pytest.raises(ToolFailure) as failure:
+        await bridge.call("Grep", {"pattern": "(?<=al)pha"})
+    error = "invalid perl operator: (?<="
+    assert str(failure.value) == messages.INVALID_REGEX.format(pattern="(?<=al)pha", error=error)
+    assert await bridge.call("Grep", {"pattern": r"^[bg]\w+a$", "path": "a.txt"}) == [
+        {"path": "a.txt", "line": 2, "text": "beta"},
+        {"path": "a.txt", "line": 3, "text": "gamma"},
+    ]
+
+
+async def test_grep_line_numbers_are_read_offsets(bridge: ToolBridge, workspace: Path) -> None:
+    (workspace / "crlf.txt").write_text("one\r\ntwo\rthree\u2028four\nfive", newline="")
+    [match] = await bridge.call("Grep", {"pattern": "five", "path": "crlf.txt"})
+    assert await bridge.call("Read", {"path": "crlf.txt", "offset": match["line"], "limit": 1}) == "five"
+
+
+async def test_grep_skips_big_files_in_a_search_but_refuses_a_named_one(workspace: Path) -> None:
+    (workspace / "big.txt").write_text("beta " * 10)
+    bridge = limited(workspace, max_read_bytes=30)
+    assert [m["path"] for m in await bridge.call("Grep", {"pattern": "beta"})] == ["a.txt", "data/notes.md"]
+    with pytest.raises(ToolFailure) as failure:
+        await bridge.call("Grep", {"pattern": "beta", "path": "big.txt"})
+    assert str(failure.value) == messages.FILE_TOO_LARGE.format(
+        path="big.txt", size=50, limit=30, env=MAX_READ_BYTES_ENV
+    )
+
+
+async def test_at_most_workers_tool_calls_work_at_once(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release, lock = threading.Event(), threading.Lock()
+    working, most = 0, 0
+    real_read = builtins_module.read_regular
+
+    def counted_read(*args: Any) -> bytes:
+        nonlocal working, most
+        with lock:
+            working += 1
+            most = max(most, working)
+        release.wait(10)
+        with lock:
+            working -= 1
+        return real_read(*args)
+
+    monkeypatch.setattr(builtins_module, "read_regular", counted_read)
+    bridge = limited(workspace, workers=2)
+    calls = asyncio.gather(*(bridge.call("Read", {"path": "test.txt"}) for _ in range(6)))
+    await asyncio.sleep(0.1)
+    release.set()
+    assert await calls == ["hello\n"] * 6
+    assert most == 2
+
+
+async def test_the_call_log_line_is_only_rendered_when_shown(
+    bridge: ToolBridge, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    rendered = []
+    monkeypatch.setattr(bridge_module, "go_format", lambda value: rendered.append(value) or "map[path:test.txt]")
+    caplog.set_level(logging.WARNING, "aster_ref.bridge")
+    await bridge.call("Read", {"path": "test.txt"})
+    assert rendered == []
+    caplog.set_level(logging.INFO, "aster_ref.bridge")
+    await bridge.call("Read", {"path": "test.txt"})
+    assert caplog.messages == [messages.CALLING_TOOL.format(tool="Read", input="map[path:test.txt]")]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "^beta",
+        "a$",
+        r"\Abeta",
+        r"a\z",
+        "(?s)a.b",
+        "(?-m)^b",
+        "[^x]+b",
+        r"\s",
+        r"\bgamma\b",
+        "(?i)BETA",
+        "^$",
+        ".*",
+        "a\nb",
+    ],
+)
+async def test_grep_finds_exactly_the_lines_that_match_on_their_own(
+    bridge: ToolBridge, workspace: Path, pattern: str
+) -> None:
+    """Searching a file whole first (to skip files without matches) must not change which lines match."""
+    text = "alpha\r\nbeta\n\ngamma\u2028a b\rdelta"
+    (workspace / "mixed.txt").write_text(text, newline="")
+    found = [m["line"] for m in await bridge.call("Grep", {"pattern": pattern, "path": "mixed.txt"})]
+    assert found == [n for n, line in enumerate(text.splitlines(), 1) if re2.search(pattern, line)]
+
+
+async def test_write_fsyncs_the_data_and_then_the_directory(
+    bridge: ToolBridge, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Durable: the new content is on disk before the rename, and the rename before Write answers."""
+    synced = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(workspace_module.os, "fsync", recording_fsync)
+    await bridge.call("Write", {"path": "data/new.md", "content": "x"})
+    assert synced == ["file", "dir"]

@@ -1,0 +1,66 @@
+"""Bounds on the work one call of a built-in tool may do, so no call can hold the bridge."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from .. import messages
+from ..errors import ToolFailure
+
+MAX_READ_BYTES_ENV = "ASTER_REF_MAX_READ_BYTES"
+DEFAULT_MAX_READ_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ToolLimits:
+    """``max_read_bytes``: the largest file Read returns and Grep searches (env ASTER_REF_MAX_READ_BYTES).
+    ``search_seconds``, ``max_walk_entries``, ``max_walk_depth``: when Glob and Grep give up.
+    ``workers``: threads doing file and search work, so the event loop never waits on a disk.
+    """
+
+    max_read_bytes: int = DEFAULT_MAX_READ_BYTES
+    search_seconds: float = 10.0
+    max_walk_entries: int = 100_000
+    max_walk_depth: int = 64
+    workers: int = 4
+
+    @classmethod
+    def from_env(cls) -> ToolLimits:
+        text = os.environ.get(MAX_READ_BYTES_ENV)
+        if text is None:
+            return cls()
+        value = int(text) if text.strip().isdigit() else 0
+        if value <= 0:
+            raise ValueError(f"{MAX_READ_BYTES_ENV} {messages.NOT_A_POSITIVE_INTEGER.format(value=text)}")
+        return cls(max_read_bytes=value)
+
+
+class SearchBudget:
+    """What one Glob or Grep may still spend: directory entries, depth, wall-clock time."""
+
+    def __init__(self, tool: str, path: str, limits: ToolLimits) -> None:
+        self.tool = tool
+        self.path = path
+        self.limits = limits
+        self.entries_left = limits.max_walk_entries
+        self.deadline = time.monotonic() + limits.search_seconds
+
+    def enter(self, depth: int) -> None:
+        """Called for each directory the walk enters."""
+        if depth > self.limits.max_walk_depth:
+            self._stop(messages.SEARCH_TOO_DEEP.format(depth=self.limits.max_walk_depth))
+        self.check_time()
+
+    def charge(self, entries: int) -> None:
+        self.entries_left -= entries
+        if self.entries_left < 0:
+            self._stop(messages.SEARCH_TOO_MANY_ENTRIES.format(limit=self.limits.max_walk_entries))
+
+    def check_time(self) -> None:
+        if time.monotonic() >= self.deadline:
+            self._stop(messages.SEARCH_TOO_SLOW.format(seconds=self.limits.search_seconds))
+
+    def _stop(self, reason: str) -> None:
+        raise ToolFailure(messages.SEARCH_STOPPED.format(tool=self.tool, path=self.path, reason=reason))
