@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -66,5 +67,16 @@ func TestRunReportsExitCodeAndOutput(t *testing.T) {
 func TestTailKeepsTheLastLines(t *testing.T) {
 	if got := Tail([]byte("a\nb\nc\n"), 2); got != "b\nc" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+func TestServeReportsTheReferencesMessage(t *testing.T) {
+	if _, err := Locate(); err != nil {
+		t.Skip(err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing")
+	_, err := Serve("localhost", "0", missing)
+	if err == nil || !strings.Contains(err.Error(), "Error: cannot use --root "+missing) {
+		t.Fatalf("got %v, want aster-ref serve's own message", err)
 	}
 }
