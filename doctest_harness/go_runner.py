@@ -16,12 +16,14 @@ it started, in whatever session, is killed when it ends.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,8 @@ SUPPORT_PACKAGE = "doctest"
 FREE_PORT_LINE = re.compile(r"^// doctest: needs free port (\d+)$", re.MULTILINE)
 # Every process a block starts inherits this variable, so all of them can be found and killed.
 TAG_VARIABLE = "ASTER_GO_BLOCK"
+# How long the output may stay open once every process of the block is killed.
+READ_GRACE = 5.0
 # Where a block is said to be when the caller gives no page location.
 UNKNOWN_LOCATION = "block:0"
 # The upstream packages a page's Go code imports, by the name it calls them.
@@ -95,6 +99,10 @@ PATCH_IMPORT_UPSTREAM_LACKS = (
     "  → upstream's {patch} does not import {name}; a patch may use only its imports: {imports}."
 )
 TIMED_OUT = "the Go program did not finish within {timeout:g} s and was killed"
+OUTPUT_HELD_OPEN = (
+    "a process the Go program started (in a session of its own, with its environment cleared) "
+    "still holds the program's output open; it was not killed"
+)
 
 
 class GoBlockError(ValueError):
@@ -122,20 +130,23 @@ class Origin:
         page, _, fence_line = (location or UNKNOWN_LOCATION).rpartition(":")
         return cls(page, int(fence_line) + 1)
 
-    def directive(self) -> str:
-        return f"//line {self.page}:{self.line}"
+    def directive(self, repo: Path) -> str:
+        """Absolute, so runtime positions name the page file itself (-trimpath keeps paths outside the module)."""
+        return f"//line {repo / self.page}:{self.line}"
 
 
 def template_path(repo: Path, name: str) -> Path:
     return repo / TEMPLATES_DIR / f"{name}.go"
 
 
-def free_ports_needed(directive: dict[str, str], repo: Path) -> list[int]:
-    """Ports the block's template starts its own server on, which must be free while it runs."""
+def free_ports_needed(directive: dict[str, str], repo: Path, code: str | None = None) -> list[int]:
+    """Ports the block's template serves on (the page's port), which must be free while it runs;
+    with ``code``, only those the block still names (a block moved to another port needs that one)."""
     name = directive.get("go")
     if not name or not template_path(repo, name).is_file():
         return []
-    return [int(port) for port in FREE_PORT_LINE.findall(template_path(repo, name).read_text(encoding="utf-8"))]
+    ports = [int(port) for port in FREE_PORT_LINE.findall(template_path(repo, name).read_text(encoding="utf-8"))]
+    return [port for port in ports if code is None or re.search(rf"\b{port}\b", code)]
 
 
 # --- composing a program --------------------------------------------------------------
@@ -151,13 +162,13 @@ def compose(code: str, directive: dict[str, str], repo: Path, location: str | No
             raise GoBlockError(PATCH_WITHOUT_TEMPLATE.format(patch=patch))
         if not re.search(r"^package main\b", code, re.MULTILINE):
             raise GoBlockError(FRAGMENT_WITHOUT_TEMPLATE)
-        return Program(main=f"{origin.directive()}\n{code}")
+        return Program(main=f"{origin.directive(repo)}\n{code}")
     template = read_template(repo, name)
     if patch is not None:
         if MARKER in (line.strip() for line in template.splitlines()):
             raise GoBlockError(PATCH_TEMPLATE_HAS_MARKER.format(path=template_path(repo, name), marker=MARKER))
         return Program(main=template, patch=(patch, patch_file(repo, patch, code, origin)))
-    return Program(main=fill_template(template, code, name, origin))
+    return Program(main=fill_template(template, code, name, origin, repo))
 
 
 def read_template(repo: Path, name: str) -> str:
@@ -168,22 +179,23 @@ def read_template(repo: Path, name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def splice(lines: list[str], at: int, code: str, origin: Origin, resume: str) -> str:
-    """``lines`` with line ``at`` replaced by ``code`` indented like it; ``//line`` directives
-    say the code comes from the page and, after it, ``resume`` (``FILE:LINE``) where the file goes on."""
+def splice(lines: list[str], at: int, code: str, origin: Origin, resume: Origin, repo: Path) -> str:
+    """``lines`` with line ``at`` replaced by ``code`` indented like it; ``//line`` directives say
+    the code comes from the page and, after it, where the file goes on (``resume``)."""
     indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
     block = [indent + line if line.strip() else "" for line in code.rstrip("\n").splitlines()]
-    return "\n".join([*lines[:at], origin.directive(), *block, f"//line {resume}", *lines[at + 1 :]]) + "\n"
+    return "\n".join([*lines[:at], origin.directive(repo), *block, resume.directive(repo), *lines[at + 1 :]]) + "\n"
 
 
-def fill_template(template: str, code: str, name: str, origin: Origin) -> str:
+def fill_template(template: str, code: str, name: str, origin: Origin, repo: Path) -> str:
     """Replace the template's marker line with the block."""
-    path = TEMPLATES_DIR / f"{name}.go"
+    path = (TEMPLATES_DIR / f"{name}.go").as_posix()
     lines = template.splitlines()
     marks = [i for i, line in enumerate(lines) if line.strip() == MARKER]
     if len(marks) != 1:
         raise GoBlockError(MARKER_COUNT.format(path=path, marker=MARKER, count=len(marks)))
-    return f"//line {path.as_posix()}:1\n" + splice(lines, marks[0], code, origin, f"{path.as_posix()}:{marks[0] + 2}")
+    head = Origin(path, 1).directive(repo)
+    return f"{head}\n" + splice(lines, marks[0], code, origin, Origin(path, marks[0] + 2), repo)
 
 
 def _normalized(line: str) -> str:
@@ -213,7 +225,7 @@ def patch_file(repo: Path, patch: str, code: str, origin: Origin) -> str:
     at = next((i for i in range(function or 0, end) if _normalized(lines[i]) == first), None)
     if at is None:
         raise GoBlockError(PATCH_MIRROR_LACKS_ANCHOR.format(patch=patch, line=first, function=anchor["function"]))
-    return splice(lines, at, code, origin, f"{MODULE_DIR}/{patch}:{at + 2}")
+    return splice(lines, at, code, origin, Origin(f"{MODULE_DIR}/{patch}", at + 2), repo)
 
 
 # --- what the compiler says, in a docs writer's terms --------------------------------------
@@ -288,7 +300,11 @@ def explain(message: str, repo: Path, patch: str | None) -> list[str]:
     mirror = read_api(repo / API_DIR / "mirror.txt")
     notes = []
     for package, owner, name in _referenced(message):
-        if package is not None and package not in UPSTREAM_PACKAGES:
+        if package == SUPPORT_PACKAGE:
+            if owner != "Bridge":
+                continue  # an observer standing in for a standard package (http, time)
+            package, owner = "bridge", None  # doctest.Bridge stands in for package bridge
+        elif package is not None and package not in UPSTREAM_PACKAGES:
             package = None  # a variable or a template type, not one of upstream's packages
         shown = ".".join(part for part in (package, owner, name) if part)
         upstream_lines = _matches(upstream, package, owner, name)
@@ -318,35 +334,37 @@ def build_failure(output: str, program: Program, directive: dict[str, str], repo
     origin = Origin.of(location)
     report = [BUILD_FAILED.format(location=f"{origin.page}:{origin.line - 1}")]
     template = directive.get("go")
-    template_lines = program.main.splitlines()
+    template_path = f"{repo}/{TEMPLATES_DIR.as_posix()}/{template}.go"
+    notes: list[str] = []  # about the last error, shown after go's continuation lines (have/want)
     for raw in output.splitlines():
         error = _COMPILER_LINE.match(raw)
         if error is None:
-            if raw.startswith("\t"):  # go's continuation lines (have/want)
+            if raw.startswith("\t"):
                 report.append(raw)
             continue
-        report.append(f"{error['file']}:{error['line']}: {error['message']}")
-        if template and error["file"] == (TEMPLATES_DIR / f"{template}.go").as_posix():
-            text = _template_line(template_lines, int(error["line"]))
-            report.append(IN_TEMPLATE.format(name=template, text=text))
-        report.extend(explain(error["message"], repo, directive.get("patch")))
-    return "\n".join(report)
+        report.extend(notes)
+        report.append(f"{error['file'].removeprefix(f'{repo}/')}:{error['line']}: {error['message']}")
+        notes = []
+        if template and error["file"] == template_path:
+            text = _template_line(program.main.splitlines(), template_path, int(error["line"]))
+            notes.append(IN_TEMPLATE.format(name=template, text=text))
+        notes.extend(explain(error["message"], repo, directive.get("patch")))
+    return "\n".join(report + notes)
 
 
-def _template_line(lines: list[str], number: int) -> str:
-    """The text of the template's line ``number`` in the assembled main.go (whose //line
-    directives restart the template's numbering after the block)."""
-    position = 0
+def _template_line(lines: list[str], template_path: str, number: int) -> str:
+    """The text of the template's line ``number`` in the assembled main.go, whose ``//line``
+    directives switch between the template's numbering and the page's."""
+    position: int | None = None
     for line in lines:
-        if line.startswith("//line snippets/"):
-            position = int(line.rsplit(":", 1)[1]) - 1
-            continue
         if line.startswith("//line "):
-            position = -(10**9)  # page lines until the template resumes
+            path, _, start = line.removeprefix("//line ").rpartition(":")
+            position = int(start) - 1 if path == template_path else None
             continue
-        position += 1
-        if position == number:
-            return line.strip()
+        if position is not None:
+            position += 1
+            if position == number:
+                return line.strip()
     return "?"
 
 
@@ -381,7 +399,7 @@ def run_go_block(
     Raises GoBlockError when the block and directive cannot make a program.
     """
     program = compose(code, directive, repo, location)
-    for port in free_ports_needed(directive, repo):
+    for port in free_ports_needed(directive, repo, code):
         if not port_is_free(port):
             raise GoBlockError(PORT_BUSY.format(name=directive["go"], port=port))
     with tempfile.TemporaryDirectory(prefix="aster-go-block-") as tmp:
@@ -405,7 +423,9 @@ def run_go_block(
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run a command in its own process group, then kill whatever it left running, in any session."""
+    """Run a command in its own process group until it exits (or ``timeout``), then kill whatever
+    it left running, in any session, before collecting its output: a leftover child that
+    inherited the pipes would otherwise hold them open."""
     process = subprocess.Popen(
         args,
         cwd=cwd,
@@ -416,16 +436,29 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> sub
         text=True,
         start_new_session=True,
     )
+    output: dict[str, str] = {}
+    readers = [
+        threading.Thread(target=lambda name=name, stream=stream: output.__setitem__(name, stream.read()), daemon=True)
+        for name, stream in (("stdout", process.stdout), ("stderr", process.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    timed_out = False
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
+        timed_out = True
         stop_group(process)
-        kill_tagged(env[TAG_VARIABLE])  # a process in another session may hold the pipes open
-        stdout, stderr = process.communicate()
-        stderr += "\n" + TIMED_OUT.format(timeout=timeout)
     finally:
         kill_tagged(env[TAG_VARIABLE])
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+        with contextlib.suppress(ProcessLookupError):  # the group, for a child that cleared its environment
+            os.killpg(process.pid, signal.SIGKILL)
+    for reader in readers:
+        reader.join(timeout=READ_GRACE)
+    stderr = output.get("stderr", "") + ("\n" + TIMED_OUT.format(timeout=timeout) if timed_out else "")
+    if any(reader.is_alive() for reader in readers):
+        stderr += "\n" + OUTPUT_HELD_OPEN
+    return subprocess.CompletedProcess(process.args, process.returncode, output.get("stdout", ""), stderr)
 
 
 def kill_tagged(tag: str) -> None:
