@@ -3,12 +3,11 @@
 // polls /health until it answers. bridge and http are observers (doctest.Bridge,
 // doctest.HTTP), so the template checks the block's own values:
 //   - every URL the loop polls is the server's address, and the last poll was answered;
-//   - code run against that server reads this program's workspace (it is this program's
-//     bridge, not another one on the port).
+//   - that server serves this program's workspace (it is this program's bridge, not
+//     another one on the port).
 package main
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -48,16 +47,8 @@ func main() {
 	}
 	doctest.OK("the block polled %s %d time(s) until the server on %s answered", urls[0], len(urls), addr)
 
-	runtime := asterbridge.NewPythonRuntime(nil)
-	runtime.SetTools([]string{"Read"})
-	runtime.SetBridgeURL("http://" + addr)
-	result, err := runtime.Execute(context.Background(), doctest.ReadCode, nil)
-	doctest.Check(err, "Execute")
-	if !result.Success {
-		doctest.Fail("code run against %s failed: %s\n%s", addr, result.Error, result.Stderr)
-	}
-	doctest.ExpectContains(result.Stdout, strings.TrimSpace(text), "what the code printed")
-	doctest.OK("code read this program's workspace through the server on %s", addr)
+	doctest.ExpectContains(doctest.ReadThroughBridge("http://"+addr), strings.TrimSpace(text), "what the server read")
+	doctest.OK("the server on %s serves this program's workspace", addr)
 }
 
 var _ = time.Sleep // the block waits with it

@@ -6,32 +6,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
 	"os"
 
 	"github.com/astercloud/aster/pkg/tools/bridge"
 	"snippet/doctest"
 )
-
-// readThroughBridge asks the session bridge's /tools/call for test.txt, as a direct caller would.
-func readThroughBridge() string {
-	body, _ := json.Marshal(map[string]any{"tool": "Read", "input": map[string]any{"path": doctest.TestFile}})
-	resp, err := http.Post(doctest.SessionBridgeURL()+"/tools/call", "application/json", bytes.NewReader(body))
-	doctest.Check(err, "POST /tools/call")
-	defer resp.Body.Close()
-	var answer struct {
-		Success bool   `json:"success"`
-		Result  string `json:"result"`
-	}
-	doctest.Check(json.NewDecoder(resp.Body).Decode(&answer), "decode /tools/call")
-	if !answer.Success {
-		doctest.Fail("the session bridge could not read %s", doctest.TestFile)
-	}
-	return answer.Result
-}
 
 func main() {
 	runtime := bridge.NewPythonRuntime(nil)
@@ -50,6 +30,6 @@ func main() {
 	if !result.Success {
 		doctest.Fail("the code failed: %s\n%s", result.Error, result.Stderr)
 	}
-	doctest.ExpectContains(result.Stdout, readThroughBridge(), "what the code printed")
+	doctest.ExpectContains(result.Stdout, doctest.ReadThroughBridge(doctest.SessionBridgeURL()), "what the code printed")
 	doctest.OK("and ran it: the code printed %s as the session bridge serves it", doctest.TestFile)
 }

@@ -102,6 +102,24 @@ func Shutdown(server *bridge.HTTPBridgeServer) {
 	Check(server.Shutdown(ctx), "shut down the bridge")
 }
 
+// ReadThroughBridge asks the bridge at url for TestFile as a direct caller (POST /tools/call).
+func ReadThroughBridge(url string) string {
+	body, _ := json.Marshal(map[string]any{"tool": "Read", "input": map[string]any{"path": TestFile}})
+	resp, err := http.Post(url+"/tools/call", "application/json", bytes.NewReader(body))
+	Check(err, "POST "+url+"/tools/call")
+	defer resp.Body.Close()
+	var answer struct {
+		Success bool   `json:"success"`
+		Result  string `json:"result"`
+		Error   string `json:"error"`
+	}
+	Check(json.NewDecoder(resp.Body).Decode(&answer), "decode the answer of "+url+"/tools/call")
+	if !answer.Success {
+		Fail("the bridge at %s could not read %s: %s", url, TestFile, answer.Error)
+	}
+	return answer.Result
+}
+
 // Healthy reports whether a bridge answers GET url/health with 200.
 func Healthy(url string) bool {
 	resp, err := http.Get(url + "/health")
