@@ -330,6 +330,36 @@ def _alive(pid):
         return False
 
 
+HOLDS_OUTPUT = """package main
+
+import (
+	"os"
+	"os/exec"
+)
+
+func main() {
+	// In a session of its own and with an empty environment: neither the group kill nor the tag finds it.
+	holder := exec.Command("setsid", "env", "-i", "sleep", "37")
+	holder.Stdout = os.Stdout
+	if err := holder.Start(); err != nil {
+		panic(err)
+	}
+}
+"""
+
+
+def test_a_process_that_escapes_and_holds_the_output_is_reported(go, monkeypatch):
+    monkeypatch.setattr(go_runner, "READ_GRACE", 0.5)
+    try:
+        done = run(HOLDS_OUTPUT)
+        assert done.returncode == 0
+        assert done.stderr.endswith(go_runner.OUTPUT_HELD_OPEN)
+    finally:
+        for pid in _pids():
+            if _cmdline(pid) == ["sleep", "37"]:
+                os.kill(pid, signal.SIGKILL)
+
+
 FAILS_HALFWAY = """package main
 
 import (

@@ -3,8 +3,10 @@ package asterref
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,5 +80,45 @@ func TestServeReportsTheReferencesMessage(t *testing.T) {
 	_, err := Serve("localhost", "0", missing)
 	if err == nil || !strings.Contains(err.Error(), "Error: cannot use --root "+missing) {
 		t.Fatalf("got %v, want aster-ref serve's own message", err)
+	}
+}
+
+// fakeReference makes ASTER_REF a script that prints output on stderr and exits with code.
+func fakeReference(t *testing.T, output string, code int) {
+	t.Helper()
+	script := filepath.Join(t.TempDir(), "aster-ref")
+	body := "#!/bin/sh\ncat >/dev/null\nprintf '%s' '" + output + "' >&2\nexit " + strconv.Itoa(code) + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvVar, script)
+}
+
+func TestAnswersThatAreNotJSONAreReported(t *testing.T) {
+	fakeReference(t, "Traceback: boom", 3)
+	ctx := context.Background()
+	if _, err := RunWrapped(ctx, "print(1)", RunOptions{}); err == nil ||
+		err.Error() != "aster-ref run exited 3 without a JSON result: Traceback: boom" {
+		t.Errorf("RunWrapped: %v", err)
+	}
+	t.Chdir(t.TempDir())
+	if _, err := NewTool("Read").Execute(ctx, nil, nil); err == nil ||
+		err.Error() != "tool Read: aster-ref call exited 3 without a JSON answer: Traceback: boom" {
+		t.Errorf("Tool.Execute: %v", err)
+	}
+	if _, err := Wrap(ctx, "print(1)", nil, nil); err == nil || err.Error() != "aster-ref wrap: Traceback: boom" {
+		t.Errorf("Wrap: %v", err)
+	}
+}
+
+func TestInputThatIsNotJSONIsReported(t *testing.T) {
+	input := map[string]any{"bad": make(chan int)}
+	if _, err := NewTool("Read").Execute(context.Background(), input, nil); err == nil ||
+		!strings.HasPrefix(err.Error(), "tool Read: input is not JSON: json: unsupported type: chan int") {
+		t.Errorf("Tool.Execute: %v", err)
+	}
+	if _, err := Wrap(context.Background(), "print(1)", nil, input); err == nil ||
+		!strings.HasPrefix(err.Error(), "input is not JSON: json: unsupported type: chan int") {
+		t.Errorf("Wrap: %v", err)
 	}
 }
