@@ -335,6 +335,9 @@ HOLDS_OUTPUT = """package main
 import (
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
+	"time"
 )
 
 func main() {
@@ -344,6 +347,14 @@ func main() {
 	if err := holder.Start(); err != nil {
 		panic(err)
 	}
+	// Until it is sleep, it still carries the tag.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(holder.Process.Pid) + "/cmdline")
+		if strings.HasPrefix(string(cmdline), "sleep"+string(rune(0))) {
+			return
+		}
+	}
+	panic("the holder never became sleep")
 }
 """
 

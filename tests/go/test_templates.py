@@ -262,7 +262,11 @@ def run_edit(edit, bridge):
 @pytest.fixture(scope="module")
 def outcomes(request, bridge_port, go):
     """The selected edits, run concurrently: id -> future of (values, result)."""
-    selected = {item.callspec.id for item in request.session.items if item.originalname == "test_template_edit"}
+    selected = {
+        item.callspec.id
+        for item in request.session.items
+        if getattr(item, "originalname", None) == "test_template_edit"
+    }
     pool = ThreadPoolExecutor(WORKERS)
     futures = {edit.id: pool.submit(run_edit, edit, bridge_port) for edit in EDITS if edit.id in selected}
     yield futures
