@@ -37,6 +37,7 @@ API_TEMPLATE = """package main
 import (
 	"context"
 
+	"github.com/astercloud/aster/pkg/provider"
 	"github.com/astercloud/aster/pkg/tools"
 	"github.com/astercloud/aster/pkg/tools/bridge"
 	"github.com/astercloud/aster/pkg/tools/builtin"
@@ -50,7 +51,7 @@ func main() {
 	// <snippet>
 }
 
-var _, _ = builtin.RegisterAll, context.Background
+var _, _, _ = builtin.RegisterAll, context.Background, provider.ToolSchema{}
 """
 
 
@@ -210,6 +211,7 @@ _, _ = builtin.NewCodeExecuteTool(nil)
 _ = runtime.Config()
 _, _ = toolBridge.CallTool(ctx, "Read", nil, nil)
 _ = bridge.NewPythonRuntime()
+_ = provider.ToolSchema{InputExamples: nil}
 """
     done = run(block, {"go": "api"}, fake_repo)
     upstream = go_runner.read_api(REPO / "go/api/upstream-api.txt")
@@ -230,10 +232,20 @@ _ = bridge.NewPythonRuntime()
         "docs/zh/troubleshooting.md:45: not enough arguments in call to bridge.NewPythonRuntime",
         "\twant (*bridge.RuntimeConfig)",
         go_runner.UPSTREAM_HAS.format(line=line[(None, "NewPythonRuntime")]),
+        "docs/zh/troubleshooting.md:46: unknown field InputExamples in struct literal of type provider.ToolSchema",
+        go_runner.NOT_MIRRORED.format(name="provider.ToolSchema.InputExamples"),
+        go_runner.UPSTREAM_HAS.format(line=line[("ToolSchema", "InputExamples")]),
     ]
     report = done.stderr.splitlines()
     positions = [report.index(entry) for entry in expected]
     assert positions == sorted(positions), done.stderr
+
+
+def test_a_name_called_on_a_templates_observer_is_explained_as_upstreams(go):
+    """Templates put doctest.Bridge in place of package bridge; errors still speak of bridge."""
+    block = PAGE_BLOCKS["start_log"].replace("8080", "18080").replace("NewHTTPBridgeServer", "NewBridgeServer")
+    done = run(block, {"go": "start_log"})
+    assert go_runner.NOT_UPSTREAM.format(name="bridge.NewBridgeServer") in done.stderr.splitlines(), done.stderr
 
 
 def test_an_error_in_the_template_quotes_its_line(go, fake_repo):
