@@ -221,8 +221,10 @@ def patch_file(repo: Path, patch: str, code: str, origin: Origin) -> str:
         raise GoBlockError(PATCH_NO_ANCHOR.format(patch=patch, first=first or "(nothing)", known=known))
     lines = (repo / MODULE_DIR / patch).read_text(encoding="utf-8").splitlines()
     function = next((i for i, line in enumerate(lines) if _normalized(line).rstrip(" {") == anchor["function"]), None)
-    end = next((i for i in range(function + 1, len(lines)) if lines[i] == "}"), len(lines)) if function else 0
-    at = next((i for i in range(function or 0, end) if _normalized(lines[i]) == first), None)
+    at = None
+    if function is not None:
+        end = next((i for i in range(function + 1, len(lines)) if lines[i] == "}"), len(lines))
+        at = next((i for i in range(function, end) if _normalized(lines[i]) == first), None)
     if at is None:
         raise GoBlockError(PATCH_MIRROR_LACKS_ANCHOR.format(patch=patch, line=first, function=anchor["function"]))
     return splice(lines, at, code, origin, Origin(f"{MODULE_DIR}/{patch}", at + 2), repo)
@@ -260,7 +262,7 @@ def read_api(path: Path) -> list[Declaration]:
     return declarations
 
 
-_PACKAGE_NAME = re.compile(r"\b(bridge|tools|builtin|provider)\.([A-Z]\w*)")
+_PACKAGE_NAME = re.compile(rf"\b({'|'.join(UPSTREAM_PACKAGES)})\.([A-Z]\w*)")
 _UNKNOWN_FIELD = re.compile(
     r"unknown field (?P<name>\w+) in struct literal of type (?:(?P<package>\w+)\.)?(?P<owner>\w+)"
 )
@@ -288,7 +290,7 @@ def _matches(declarations: list[Declaration], package: str | None, owner: str | 
         d
         for d in declarations
         if d.name == name
-        and (package is None or package not in UPSTREAM_PACKAGES or d.package == package)
+        and (package is None or d.package == package)
         and (owner is None or d.owner == owner)
         and (owner is not None or package is None or d.owner is None)
     ]

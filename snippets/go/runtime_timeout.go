@@ -1,6 +1,6 @@
 // Template for "增加超时时间 / raise the timeout": the block makes `config` and `runtime`.
-// time is the template's clock here (doctest.Clock): a second of the block lasts 1/30 s,
-// so 60 * time.Second is 2 s. Checks, with the block's own value:
+// time is the template's clock here (doctest.Clock): a second of the block lasts 1/20 s,
+// so 60 * time.Second is 3 s. Checks, with the block's own value:
 //   - its timeout is above upstream's default (bridge.DefaultRuntimeConfig().Timeout);
 //   - code run by the block's runtime goes on past the default timeout (scaled alike)
 //     and is stopped at the block's timeout with "execution timeout".
@@ -16,8 +16,9 @@ import (
 	"snippet/doctest"
 )
 
-// second is how long a second of the block lasts.
-const second = stdtime.Second / 30
+// second is how long a second of the block lasts: the default 30 s are 1.5 s, which leaves
+// the code's interpreter 1.5 s to start in before the block's 60 s (3 s) run out.
+const second = stdtime.Second / 20
 
 var time = doctest.NewClock(second)
 
