@@ -1,38 +1,63 @@
-"""Run a page's Go block: complete it, build it against the repo's Go mirror, run it.
+"""Run a page's Go block: complete it into a program, build it against the Go mirror, run it.
 
-A block with ``package main`` runs as is. A fragment names a template,
-``snippets/go/NAME.go``, whose ``// <snippet>`` line it replaces (indentation kept).
-With ``patch=REL/PATH.go`` the block instead replaces the function of the same
-signature in that file of a copy of the Go mirror, and the template runs as is
-against the copy. Every program is built in a temp module that points at the mirror
-with a ``replace`` directive, offline, sharing one build cache across blocks.
+A block with ``package main`` runs as is. A fragment names a template, ``snippets/go/NAME.go``,
+whose ``// <snippet>`` line it replaces (indented like it). With ``patch=FILE`` (a file of the
+mirror, e.g. ``pkg/tools/bridge/runtime.go``) the block goes into a copy of that file instead:
+its first code line is a line of upstream's FILE (an anchor in ``go/api/patch-points.toml``),
+which it replaces, so the rest is inserted right after; the template then runs as is.
+
+``//line`` directives make compile errors (and runtime positions) name the page's lines, and an
+error that involves Aster's API says what upstream has (``go/api/upstream-api.txt``) and what the
+mirror provides (``go/api/mirror.txt``). Every program builds offline in a temp module pointing
+at the mirror with a ``replace`` directive, sharing one build cache (``.cache/go-build``). It
+runs with its own TMPDIR inside that temp dir, which is deleted afterwards, and every process
+it started, in whatever session, is killed when it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from doctest_harness.processes import port_is_free
+import tomllib
+
+from doctest_harness.processes import port_is_free, stop_group
 
 MODULE = "github.com/astercloud/aster"
 MARKER = "// <snippet>"
 MODULE_DIR = "go"
+API_DIR = Path(MODULE_DIR) / "api"
 TEMPLATES_DIR = Path("snippets") / "go"
 # Shared by every template; copied next to main.go as package snippet/doctest.
 SUPPORT_PACKAGE = "doctest"
 # A template's header line naming a port its block must find free, e.g. "// doctest: needs free port 8080".
 FREE_PORT_LINE = re.compile(r"^// doctest: needs free port (\d+)$", re.MULTILINE)
+# Every process a block starts inherits this variable, so all of them can be found and killed.
+TAG_VARIABLE = "ASTER_GO_BLOCK"
+# How long the output may stay open once every process of the block is killed.
+READ_GRACE = 5.0
+# Where a block is said to be when the caller gives no page location.
+UNKNOWN_LOCATION = "block:0"
+# The upstream packages a page's Go code imports, by the name it calls them.
+UPSTREAM_PACKAGES = {
+    "bridge": f"{MODULE}/pkg/tools/bridge",
+    "tools": f"{MODULE}/pkg/tools",
+    "builtin": f"{MODULE}/pkg/tools/builtin",
+    "provider": f"{MODULE}/pkg/provider",
+}
 
 GO_MOD = """module snippet
 
-go 1.19
+go 1.24
 
 require {module} v0.0.0
 
@@ -45,18 +70,39 @@ FRAGMENT_WITHOUT_TEMPLATE = (
 )
 UNKNOWN_TEMPLATE = "no Go template {path} (directive go={name}); templates: {known}"
 MARKER_COUNT = "template {path} must hold the line `{marker}` exactly once (found {count})"
-PATCH_WITHOUT_TEMPLATE = "patch={patch} needs go=NAME: a template that calls the patched function"
+PATCH_WITHOUT_TEMPLATE = "patch={patch} needs go=NAME: a template that calls the patched code"
 PATCH_TEMPLATE_HAS_MARKER = "template {path} is used with patch=, so it must not hold `{marker}`"
-PATCH_NO_FUNC = "a patch block must contain a `func` line, the signature of the function it replaces"
-PATCH_NO_FILE = "patch={patch}: no such file in the Go mirror ({path})"
-PATCH_NO_MATCH = "patch={patch}: no function with the signature\n  {signature}\nfunctions in the file:\n{known}"
-PATCH_NO_END = "patch={patch}: the function at line {line} has no closing `}}` at column 0"
+PATCH_UNKNOWN_FILE = (
+    "patch={patch}: pages patch only upstream files whose anchor lines go/api/patch-points.toml records "
+    "(known: {known})"
+)
+PATCH_NO_ANCHOR = (
+    "patch={patch}: the block must begin with a line of upstream's {patch} to insert after; "
+    "it begins with\n  {first}\nanchor lines of that file:\n{known}"
+)
+PATCH_MIRROR_LACKS_ANCHOR = "patch={patch}: the mirror's go/{patch} has no line `{line}` in\n  {function}"
 PORT_BUSY = (
     "template {name} starts its own bridge on localhost:{port}, which is busy: "
     "run this block while nothing listens there (stop the session bridge first)"
 )
-BUILD_FAILED = "go build failed for this block; the program that was built:"
+BUILD_FAILED = "{location}: this Go block does not compile, as a reader would paste it into a program:"
+IN_TEMPLATE = "  (in the template snippets/go/{name}.go, which completes the block: `{text}`)"
+NOT_UPSTREAM = "  → {name} is not part of upstream Aster's API (go/api/upstream.txt): a reader's program fails too."
+NOT_MIRRORED = (
+    "  → {name} is upstream API the docs' Go mirror does not provide yet: add it to go/ and go/api/mirror.txt."
+)
+UPSTREAM_HAS = "  → upstream Aster declares: {line}"
+PATCH_IMPORT_MISSING = (
+    "  → upstream's {patch} imports {name}, the mirror's copy does not: add the import to go/{patch}."
+)
+PATCH_IMPORT_UPSTREAM_LACKS = (
+    "  → upstream's {patch} does not import {name}; a patch may use only its imports: {imports}."
+)
 TIMED_OUT = "the Go program did not finish within {timeout:g} s and was killed"
+OUTPUT_HELD_OPEN = (
+    "a process the Go program started (in a session of its own, with its environment cleared) "
+    "still holds the program's output open; it was not killed"
+)
 
 
 class GoBlockError(ValueError):
@@ -71,20 +117,44 @@ class Program:
     patch: tuple[str, str] | None = None  # (path relative to go/, new text)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where the block's first code line is on its page."""
+
+    page: str
+    line: int
+
+    @classmethod
+    def of(cls, location: str | None) -> Origin:
+        """``docs/zh/page.md:77`` names the opening fence; the code starts on the next line."""
+        page, _, fence_line = (location or UNKNOWN_LOCATION).rpartition(":")
+        return cls(page, int(fence_line) + 1)
+
+    def directive(self, repo: Path) -> str:
+        """Absolute, so runtime positions name the page file itself (-trimpath keeps paths outside the module)."""
+        return f"//line {repo / self.page}:{self.line}"
+
+
 def template_path(repo: Path, name: str) -> Path:
     return repo / TEMPLATES_DIR / f"{name}.go"
 
 
-def free_ports_needed(directive: dict[str, str], repo: Path) -> list[int]:
-    """Ports the block's template starts its own server on, which must be free while it runs."""
+def free_ports_needed(directive: dict[str, str], repo: Path, code: str | None = None) -> list[int]:
+    """Ports the block's template serves on (the page's port), which must be free while it runs;
+    with ``code``, only those the block still names (a block moved to another port needs that one)."""
     name = directive.get("go")
     if not name or not template_path(repo, name).is_file():
         return []
-    return [int(port) for port in FREE_PORT_LINE.findall(template_path(repo, name).read_text(encoding="utf-8"))]
+    ports = [int(port) for port in FREE_PORT_LINE.findall(template_path(repo, name).read_text(encoding="utf-8"))]
+    return [port for port in ports if code is None or re.search(rf"\b{port}\b", code)]
 
 
-def compose(code: str, directive: dict[str, str], repo: Path) -> Program:
-    """Turn a block and its directive into the program to build."""
+# --- composing a program --------------------------------------------------------------
+
+
+def compose(code: str, directive: dict[str, str], repo: Path, location: str | None = None) -> Program:
+    """Turn a block and its directive into the program to build; ``location`` is PAGE:FENCE_LINE."""
+    origin = Origin.of(location)
     name = directive.get("go")
     patch = directive.get("patch")
     if name is None:
@@ -92,13 +162,13 @@ def compose(code: str, directive: dict[str, str], repo: Path) -> Program:
             raise GoBlockError(PATCH_WITHOUT_TEMPLATE.format(patch=patch))
         if not re.search(r"^package main\b", code, re.MULTILINE):
             raise GoBlockError(FRAGMENT_WITHOUT_TEMPLATE)
-        return Program(main=code)
+        return Program(main=f"{origin.directive(repo)}\n{code}")
     template = read_template(repo, name)
     if patch is not None:
         if MARKER in (line.strip() for line in template.splitlines()):
             raise GoBlockError(PATCH_TEMPLATE_HAS_MARKER.format(path=template_path(repo, name), marker=MARKER))
-        return Program(main=template, patch=(patch, patch_function(repo, patch, code)))
-    return Program(main=fill_template(template, code, template_path(repo, name)))
+        return Program(main=template, patch=(patch, patch_file(repo, patch, code, origin)))
+    return Program(main=fill_template(template, code, name, origin, repo))
 
 
 def read_template(repo: Path, name: str) -> str:
@@ -109,95 +179,256 @@ def read_template(repo: Path, name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def fill_template(template: str, code: str, path: Path) -> str:
-    """Replace the template's marker line with the block, indented like the marker."""
+def splice(lines: list[str], at: int, code: str, origin: Origin, resume: Origin, repo: Path) -> str:
+    """``lines`` with line ``at`` replaced by ``code`` indented like it; ``//line`` directives say
+    the code comes from the page and, after it, where the file goes on (``resume``)."""
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    block = [indent + line if line.strip() else "" for line in code.rstrip("\n").splitlines()]
+    return "\n".join([*lines[:at], origin.directive(repo), *block, resume.directive(repo), *lines[at + 1 :]]) + "\n"
+
+
+def fill_template(template: str, code: str, name: str, origin: Origin, repo: Path) -> str:
+    """Replace the template's marker line with the block."""
+    path = (TEMPLATES_DIR / f"{name}.go").as_posix()
     lines = template.splitlines()
     marks = [i for i, line in enumerate(lines) if line.strip() == MARKER]
     if len(marks) != 1:
         raise GoBlockError(MARKER_COUNT.format(path=path, marker=MARKER, count=len(marks)))
-    at = marks[0]
-    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-    block = [indent + line if line.strip() else "" for line in code.rstrip("\n").splitlines()]
-    return "\n".join(lines[:at] + block + lines[at + 1 :]) + "\n"
+    head = Origin(path, 1).directive(repo)
+    return f"{head}\n" + splice(lines, marks[0], code, origin, Origin(path, marks[0] + 2), repo)
 
 
-def _signature(line: str) -> str:
-    return " ".join(line.rstrip().rstrip("{").split())
+def _normalized(line: str) -> str:
+    return " ".join(line.split())
 
 
-def patch_function(repo: Path, patch: str, code: str) -> str:
-    """The mirror file ``patch`` with the function whose signature starts the block replaced by the block."""
-    path = repo / MODULE_DIR / patch
-    if not path.is_file():
-        raise GoBlockError(PATCH_NO_FILE.format(patch=patch, path=path))
-    func_line = next((line for line in code.splitlines() if line.startswith("func ")), None)
-    if func_line is None:
-        raise GoBlockError(PATCH_NO_FUNC)
-    wanted = _signature(func_line)
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = next((i for i, line in enumerate(lines) if line.startswith("func ") and _signature(line) == wanted), None)
-    if start is None:
-        known = "\n".join(f"  {line}" for line in lines if line.startswith("func "))
-        raise GoBlockError(PATCH_NO_MATCH.format(patch=patch, signature=wanted, known=known))
-    end = next((i for i in range(start + 1, len(lines)) if lines[i] == "}"), None)
-    if end is None:
-        raise GoBlockError(PATCH_NO_END.format(patch=patch, line=start + 1))
-    return "\n".join(lines[:start] + code.rstrip("\n").splitlines() + lines[end + 1 :]) + "\n"
+def patch_points(repo: Path) -> dict[str, dict]:
+    with (repo / API_DIR / "patch-points.toml").open("rb") as file:
+        return tomllib.load(file)
+
+
+def patch_file(repo: Path, patch: str, code: str, origin: Origin) -> str:
+    """The mirror file ``patch`` with the block's anchor line (its first code line) replaced by the block."""
+    points = patch_points(repo)
+    if patch not in points:
+        raise GoBlockError(PATCH_UNKNOWN_FILE.format(patch=patch, known=", ".join(points)))
+    anchors = points[patch]["anchors"]
+    code_lines = [line for line in code.splitlines() if line.strip() and not line.strip().startswith("//")]
+    first = _normalized(code_lines[0]) if code_lines else ""
+    anchor = next((a for a in anchors if _normalized(a["line"]) == first), None)
+    if anchor is None:
+        known = "\n".join(f"  {a['line']}    (in {a['function']})" for a in anchors)
+        raise GoBlockError(PATCH_NO_ANCHOR.format(patch=patch, first=first or "(nothing)", known=known))
+    lines = (repo / MODULE_DIR / patch).read_text(encoding="utf-8").splitlines()
+    function = next((i for i, line in enumerate(lines) if _normalized(line).rstrip(" {") == anchor["function"]), None)
+    at = None
+    if function is not None:
+        end = next((i for i in range(function + 1, len(lines)) if lines[i] == "}"), len(lines))
+        at = next((i for i in range(function, end) if _normalized(lines[i]) == first), None)
+    if at is None:
+        raise GoBlockError(PATCH_MIRROR_LACKS_ANCHOR.format(patch=patch, line=first, function=anchor["function"]))
+    return splice(lines, at, code, origin, Origin(f"{MODULE_DIR}/{patch}", at + 2), repo)
+
+
+# --- what the compiler says, in a docs writer's terms --------------------------------------
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One line of an API file: ``pkg PATH, method (*T) Name(...)`` is (bridge, T, Name)."""
+
+    package: str
+    owner: str | None
+    name: str
+    line: str
+
+
+_API_LINE = re.compile(
+    r"^pkg (?P<path>[^,]+), (?:method \(\*?(?P<receiver>\w+)\) (?P<method>\w+)"
+    r"|type (?P<owner>\w+) (?:struct|interface), (?:embedded )?(?P<member>\w+)"
+    r"|(?:func|type|const|var) (?P<name>\w+))"
+)
+_SHORT_NAMES = {path: short for short, path in UPSTREAM_PACKAGES.items()}
+
+
+def read_api(path: Path) -> list[Declaration]:
+    declarations = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _API_LINE.match(line)
+        if match and match["path"] in _SHORT_NAMES:
+            owner = match["receiver"] or match["owner"]
+            name = match["method"] or match["member"] or match["name"]
+            declarations.append(Declaration(_SHORT_NAMES[match["path"]], owner, name, line))
+    return declarations
+
+
+_PACKAGE_NAME = re.compile(rf"\b({'|'.join(UPSTREAM_PACKAGES)})\.([A-Z]\w*)")
+_UNKNOWN_FIELD = re.compile(
+    r"unknown field (?P<name>\w+) in struct literal of type (?:(?P<package>\w+)\.)?(?P<owner>\w+)"
+)
+_MEMBER_OF_TYPE = re.compile(r"\(type \*?(?:(?P<package>\w+)\.)?(?P<owner>\w+) has no field or method (?P<name>\w+)")
+_CALL = re.compile(r"in call to (?:\w+)\.(?P<name>[A-Z]\w*)")
+_UNDEFINED = re.compile(r"^undefined: (?P<name>\w+)$")
+
+
+def _referenced(message: str) -> list[tuple[str | None, str | None, str]]:
+    """(package, owner, name) of the API names a compiler message is about."""
+    found: list[tuple[str | None, str | None, str]] = []
+    for match in [*_MEMBER_OF_TYPE.finditer(message), *_UNKNOWN_FIELD.finditer(message)]:
+        found.append((match["package"], match["owner"], match["name"]))
+    for package, name in _PACKAGE_NAME.findall(message):
+        if not any(name in (owner, member) for _, owner, member in found):
+            found.append((package, None, name))
+    for match in _CALL.finditer(message):
+        if not any(match["name"] == member for _, _, member in found):
+            found.append((None, None, match["name"]))
+    return found
+
+
+def _matches(declarations: list[Declaration], package: str | None, owner: str | None, name: str) -> list[Declaration]:
+    return [
+        d
+        for d in declarations
+        if d.name == name
+        and (package is None or d.package == package)
+        and (owner is None or d.owner == owner)
+        and (owner is not None or package is None or d.owner is None)
+    ]
+
+
+def explain(message: str, repo: Path, patch: str | None) -> list[str]:
+    """What upstream has and the mirror provides for the API names in one compiler message."""
+    upstream = read_api(repo / API_DIR / "upstream-api.txt")
+    mirror = read_api(repo / API_DIR / "mirror.txt")
+    notes = []
+    for package, owner, name in _referenced(message):
+        if package == SUPPORT_PACKAGE:
+            if owner != "Bridge":
+                continue  # an observer standing in for a standard package (http, time)
+            package, owner = "bridge", None  # doctest.Bridge stands in for package bridge
+        elif package is not None and package not in UPSTREAM_PACKAGES:
+            package = None  # a variable or a template type, not one of upstream's packages
+        shown = ".".join(part for part in (package, owner, name) if part)
+        upstream_lines = _matches(upstream, package, owner, name)
+        if not upstream_lines:
+            if package is not None or owner is not None:
+                notes.append(NOT_UPSTREAM.format(name=shown))
+            continue
+        if not _matches(mirror, package, owner, name):
+            notes.append(NOT_MIRRORED.format(name=shown))
+        notes.extend(UPSTREAM_HAS.format(line=d.line) for d in upstream_lines)
+    undefined = _UNDEFINED.match(message)
+    if patch is not None and undefined:
+        imports = patch_points(repo)[patch]["imports"]
+        name = undefined["name"]
+        if name in (path.rsplit("/", 1)[-1] for path in imports):
+            notes.append(PATCH_IMPORT_MISSING.format(patch=patch, name=name))
+        else:
+            notes.append(PATCH_IMPORT_UPSTREAM_LACKS.format(patch=patch, name=name, imports=", ".join(imports)))
+    return notes
+
+
+_COMPILER_LINE = re.compile(r"^(?:\./)?(?P<file>[^:\s]+):(?P<line>\d+)(?::\d+)?: (?P<message>.*)$")
+
+
+def build_failure(output: str, program: Program, directive: dict[str, str], repo: Path, location: str | None) -> str:
+    """go build's errors, at page lines, each with what upstream's API has to say about it."""
+    origin = Origin.of(location)
+    report = [BUILD_FAILED.format(location=f"{origin.page}:{origin.line - 1}")]
+    template = directive.get("go")
+    template_path = f"{repo}/{TEMPLATES_DIR.as_posix()}/{template}.go"
+    notes: list[str] = []  # about the last error, shown after go's continuation lines (have/want)
+    for raw in output.splitlines():
+        error = _COMPILER_LINE.match(raw)
+        if error is None:
+            if raw.startswith("\t"):
+                report.append(raw)
+            continue
+        report.extend(notes)
+        report.append(f"{error['file'].removeprefix(f'{repo}/')}:{error['line']}: {error['message']}")
+        notes = []
+        if template and error["file"] == template_path:
+            text = _template_line(program.main.splitlines(), template_path, int(error["line"]))
+            notes.append(IN_TEMPLATE.format(name=template, text=text))
+        notes.extend(explain(error["message"], repo, directive.get("patch")))
+    return "\n".join(report + notes)
+
+
+def _template_line(lines: list[str], template_path: str, number: int) -> str:
+    """The text of the template's line ``number`` in the assembled main.go, whose ``//line``
+    directives switch between the template's numbering and the page's."""
+    position: int | None = None
+    for line in lines:
+        if line.startswith("//line "):
+            path, _, start = line.removeprefix("//line ").rpartition(":")
+            position = int(start) - 1 if path == template_path else None
+            continue
+        if position is not None:
+            position += 1
+            if position == number:
+                return line.strip()
+    return "?"
+
+
+# --- building and running -----------------------------------------------------------------
 
 
 def go_env(env: dict[str, str], repo: Path) -> dict[str, str]:
-    """Offline module mode with one build cache for every block, and aster-ref from the repo's venv."""
-    go = dict(env, GOFLAGS="-mod=mod", GOPROXY="off", GOSUMDB="off", GOWORK="off")
-    venv = repo / ".venv"
-    go.setdefault(
-        "GOCACHE", str(venv / "go-build" if venv.is_dir() else Path(tempfile.gettempdir()) / "aster-go-build")
-    )
-    aster_ref = venv / "bin" / "aster-ref"
+    """Offline module mode, the local toolchain, one build cache in the repo, and aster-ref from its venv."""
+    go = dict(env, GOFLAGS="-mod=mod", GOPROXY="off", GOSUMDB="off", GOWORK="off", GOTOOLCHAIN="local")
+    go.setdefault("GOCACHE", str(repo / ".cache" / "go-build"))
+    aster_ref = repo / ".venv" / "bin" / "aster-ref"
     if "ASTER_REF" not in go and aster_ref.exists():
         go["ASTER_REF"] = str(aster_ref)
     return go
 
 
-def numbered(text: str) -> str:
-    return "\n".join(f"{n:4} | {line}" for n, line in enumerate(text.splitlines(), 1))
-
-
 def run_go_block(
-    code: str, *, directive: dict[str, str], repo: Path, env: dict[str, str], timeout: float = 120
+    code: str,
+    *,
+    directive: dict[str, str],
+    repo: Path,
+    env: dict[str, str],
+    timeout: float = 120,
+    location: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Build and run one Go block; the result keeps its stdout and stderr apart.
 
-    A build failure returns go build's exit code, with the numbered program in stderr;
-    a build or run past ``timeout`` is killed and returns -SIGKILL with TIMED_OUT in stderr.
+    ``location`` (``docs/zh/page.md:77``, the opening fence) is where compile errors and
+    runtime positions point. A build failure returns go build's exit code with the errors,
+    at page lines and explained, in stderr; a build or run past ``timeout`` is killed and
+    returns -SIGKILL with TIMED_OUT in stderr.
     Raises GoBlockError when the block and directive cannot make a program.
     """
-    program = compose(code, directive, repo)
-    for port in free_ports_needed(directive, repo):
+    program = compose(code, directive, repo, location)
+    for port in free_ports_needed(directive, repo, code):
         if not port_is_free(port):
             raise GoBlockError(PORT_BUSY.format(name=directive["go"], port=port))
-    environment = go_env(env, repo)
     with tempfile.TemporaryDirectory(prefix="aster-go-block-") as tmp:
         work = Path(tmp) / "snippet"
+        program_tmp = Path(tmp) / "tmp"
+        program_tmp.mkdir()
         mirror = repo / MODULE_DIR
         if program.patch is not None:
             mirror = Path(tmp) / "aster"
-            shutil.copytree(repo / MODULE_DIR, mirror)
+            shutil.copytree(repo / MODULE_DIR, mirror, ignore=shutil.ignore_patterns("*_test.go", "api"))
             (mirror / program.patch[0]).write_text(program.patch[1], encoding="utf-8")
         shutil.copytree(repo / TEMPLATES_DIR / SUPPORT_PACKAGE, work / SUPPORT_PACKAGE)
         (work / "go.mod").write_text(GO_MOD.format(module=MODULE, path=mirror), encoding="utf-8")
         (work / "main.go").write_text(program.main, encoding="utf-8")
-        build = _run(["go", "build", "-o", "block", "."], work, environment, timeout)
+        environment = dict(go_env(env, repo), TMPDIR=str(program_tmp), **{TAG_VARIABLE: uuid.uuid4().hex})
+        # No symbol table or DWARF: links faster; positions (//line) stay in the runtime's own tables.
+        build = _run(["go", "build", "-trimpath", "-ldflags=-s -w", "-o", "block", "."], work, environment, timeout)
         if build.returncode != 0:
-            listing = f"{BUILD_FAILED}\n--- main.go ---\n{numbered(program.main)}"
-            if program.patch is not None:
-                listing += f"\n--- {MODULE_DIR}/{program.patch[0]} (patched) ---\n{numbered(program.patch[1])}"
-            return subprocess.CompletedProcess(build.args, build.returncode, build.stdout, f"{build.stderr}\n{listing}")
+            report = build_failure(build.stdout + build.stderr, program, directive, repo, location)
+            return subprocess.CompletedProcess(build.args, build.returncode, build.stdout, report)
         return _run([str(work / "block")], work, environment, timeout)
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run a command in its own process group; whatever it leaves running (a bridge
-    the program did not shut down) is killed with it."""
+    """Run a command in its own process group until it exits (or ``timeout``), then kill whatever
+    it left running, in any session, before collecting its output: a leftover child that
+    inherited the pipes would otherwise hold them open."""
     process = subprocess.Popen(
         args,
         cwd=cwd,
@@ -208,19 +439,53 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> sub
         text=True,
         start_new_session=True,
     )
+    output: dict[str, str] = {}
+    readers = [
+        threading.Thread(target=lambda name=name, stream=stream: output.__setitem__(name, stream.read()), daemon=True)
+        for name, stream in (("stdout", process.stdout), ("stderr", process.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    timed_out = False
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(process.pid)
-        stdout, stderr = process.communicate()
-        stderr += "\n" + TIMED_OUT.format(timeout=timeout)
+        timed_out = True
+        stop_group(process)
     finally:
-        _kill_group(process.pid)
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+        kill_tagged(env[TAG_VARIABLE])
+        with contextlib.suppress(ProcessLookupError):  # the group, for a child that cleared its environment
+            os.killpg(process.pid, signal.SIGKILL)
+    for reader in readers:
+        reader.join(timeout=READ_GRACE)
+    stderr = output.get("stderr", "") + ("\n" + TIMED_OUT.format(timeout=timeout) if timed_out else "")
+    if any(reader.is_alive() for reader in readers):
+        stderr += "\n" + OUTPUT_HELD_OPEN
+    return subprocess.CompletedProcess(process.args, process.returncode, output.get("stdout", ""), stderr)
 
 
-def _kill_group(pgid: int) -> None:
+def kill_tagged(tag: str) -> None:
+    """Kill every process whose environment has TAG_VARIABLE=tag: a block's processes, including
+    those in sessions of their own (setsid), which a process-group kill misses. Linux (/proc)."""
+    marker = f"{TAG_VARIABLE}={tag}".encode()
+    for _ in range(100):  # again, for children forked while we were killing their parents
+        tagged = [pid for pid in _pids() if marker in _environ(pid)]
+        if not tagged:
+            return
+        for pid in tagged:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def _pids() -> list[int]:
+    proc = Path("/proc")
+    return [int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()] if proc.is_dir() else []
+
+
+def _environ(pid: int) -> list[bytes]:
     try:
-        os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+        return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:  # gone, a zombie, or another user's
+        return []

@@ -1,3 +1,4 @@
 module github.com/astercloud/aster
 
-go 1.19
+// Upstream declares go 1.24 too.
+go 1.24

@@ -1,52 +1,60 @@
 // Template for "AllowedCallers 配置错误 / AllowedCallers": the block defines `toolSchema`.
-// Checks: with it, code run by CodeExecute reads test.txt; with only "direct", the same code
-// is refused with "Tool Read is not allowed in code_execution context" (so the fix matters).
+// The template serves the tool with that schema, as the host hands schemas on
+// (doctest.ServeSchemas: `aster-ref serve --schemas`), and runs code that calls it.
+// Checks, with the block's own schema:
+//   - with its AllowedCallers, code calls the tool and reads test.txt;
+//   - with "code_execution_20250825" taken out of them, the same code is refused with
+//     "Tool NAME is not allowed in code_execution context" (that caller is the fix).
 package main
 
 import (
 	"context"
 	"fmt"
-	"os"
+	"slices"
+	"strings"
 
-	"github.com/astercloud/aster/pkg/bridge"
 	"github.com/astercloud/aster/pkg/provider"
-	"github.com/astercloud/aster/pkg/tools"
-	"github.com/astercloud/aster/pkg/tools/builtin"
+	"github.com/astercloud/aster/pkg/tools/bridge"
 	"snippet/doctest"
 )
 
-// runWith serves Read with schema on localhost:9000 and runs the Read code through CodeExecute.
-func runWith(root string, schema provider.ToolSchema) *bridge.ExecutionResult {
-	registry := tools.NewRegistry()
-	doctest.Check(registry.Register(tools.WithSchema(tools.NewBuiltin("Read", root), schema)), "register Read")
-	codeExec := builtin.NewCodeExecuteTool(registry)
-	doctest.Check(registry.Register(codeExec), "register CodeExecute")
-	server := bridge.NewHTTPBridgeServer(bridge.NewToolBridge(registry), "localhost:9000")
-	doctest.Check(server.StartAsync(), "start the bridge")
-	defer doctest.Shutdown(server)
-	codeExec.SetBridgeURL("http://" + server.Addr())
-	result, err := codeExec.Execute(context.Background(), map[string]any{"code": doctest.ReadCode},
-		&tools.ToolContext{Caller: provider.CallerDirect})
-	doctest.Check(err, "CodeExecute")
-	return result.(*bridge.ExecutionResult)
+const codeExecution = "code_execution_20250825"
+
+func run(schema provider.ToolSchema) *bridge.ExecutionResult {
+	url, stop := doctest.ServeSchemas(schema)
+	defer stop()
+	runtime := bridge.NewPythonRuntime(nil)
+	runtime.SetBridgeURL(url)
+	runtime.SetTools([]string{schema.Name})
+	result, err := runtime.Execute(context.Background(), doctest.ReadCode, nil)
+	doctest.Check(err, "Execute")
+	return result
 }
 
 func main() {
-	root := doctest.NewWorkspace()
-	defer os.RemoveAll(root)
+	text := doctest.EnterWorkspace()
 
 	// <snippet>
 
-	doctest.ExpectReadOutput(runWith(root, toolSchema), nil, "Read with the fixed AllowedCallers")
-	doctest.OK("with AllowedCallers %v, code called Read", toolSchema.AllowedCallers)
-
-	directOnly := toolSchema
-	directOnly.AllowedCallers = []string{provider.CallerDirect}
-	refused := runWith(root, directOnly)
-	want := fmt.Sprintf(doctest.ToolNotAllowed, "Read")
-	if refused.Success {
-		doctest.Fail("with AllowedCallers [direct], code still called Read")
+	if toolSchema.Name != "Read" {
+		doctest.Fail("the template runs code that reads %s, so it needs the schema of Read, not %q",
+			doctest.TestFile, toolSchema.Name)
 	}
-	doctest.ExpectContains(refused.Error+refused.Stderr, want, "error with AllowedCallers [direct]")
-	doctest.OK("with AllowedCallers [direct], code was refused: %s", want)
+	fixed := run(toolSchema)
+	if !fixed.Success {
+		doctest.Fail("with AllowedCallers %q, code could not call Read: %s", toolSchema.AllowedCallers, fixed.Error)
+	}
+	doctest.ExpectContains(fixed.Stdout, strings.TrimSpace(text), "what the code printed")
+	doctest.OK("with AllowedCallers %q, code called Read", toolSchema.AllowedCallers)
+
+	without := toolSchema
+	without.AllowedCallers = slices.DeleteFunc(slices.Clone(toolSchema.AllowedCallers),
+		func(caller string) bool { return caller == codeExecution })
+	refused := run(without)
+	want := fmt.Sprintf(doctest.ToolNotAllowed, toolSchema.Name)
+	if refused.Success {
+		doctest.Fail("with AllowedCallers %q, code still called Read", without.AllowedCallers)
+	}
+	doctest.ExpectContains(refused.Error+refused.Stderr, want, "the error with AllowedCallers "+fmt.Sprint(without.AllowedCallers))
+	doctest.OK("with AllowedCallers %q, code was refused: %s", without.AllowedCallers, want)
 }

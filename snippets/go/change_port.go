@@ -1,34 +1,66 @@
-// Template for "修改端口 / change the port": the block points CodeExecute at :9000 and creates `server` there.
-// Checks: the server starts, CodeExecute's code reaches it and reads test.txt through it.
+// Template for "修改端口 / change the port": the block points CodeExecute at a URL and
+// creates `server` on an address. bridge is an observer (doctest.Bridge) and codeExec
+// records the URLs it is given, so the template checks the block's own values:
+//   - CodeExecute's URL and the server's address are the same host:port, not the
+//     default localhost:8080;
+//   - once the server is started, code run by CodeExecute reads this program's
+//     workspace through it.
 package main
 
 import (
 	"context"
-	"os"
+	"strings"
 
-	"github.com/astercloud/aster/pkg/bridge"
-	"github.com/astercloud/aster/pkg/provider"
 	"github.com/astercloud/aster/pkg/tools"
+	asterbridge "github.com/astercloud/aster/pkg/tools/bridge"
 	"github.com/astercloud/aster/pkg/tools/builtin"
 	"snippet/doctest"
 )
 
+// CodeExecuteTool is upstream's, recording the URLs SetBridgeURL is given.
+type CodeExecuteTool struct {
+	*builtin.CodeExecuteTool
+	urls []string
+}
+
+func (t *CodeExecuteTool) SetBridgeURL(url string) {
+	t.urls = append(t.urls, url)
+	t.CodeExecuteTool.SetBridgeURL(url)
+}
+
+var bridge = &doctest.Bridge{}
+
 func main() {
-	root := doctest.NewWorkspace()
-	defer os.RemoveAll(root)
-	registry := doctest.ReadRegistry(root)
-	toolBridge := bridge.NewToolBridge(registry)
-	codeExec := builtin.NewCodeExecuteTool(registry)
+	text := doctest.EnterWorkspace()
+	registry := tools.NewRegistry()
+	builtin.RegisterAll(registry)
+	toolBridge := asterbridge.NewToolBridge(registry)
+	codeExec := &CodeExecuteTool{CodeExecuteTool: builtin.NewCodeExecuteToolWithBridge(toolBridge)}
 
 	// <snippet>
 
-	doctest.Check(server.StartAsync(), "start the bridge on "+server.Addr())
-	if codeExec.BridgeURL() != "http://"+server.Addr() {
-		doctest.Fail("CodeExecute calls %s but the bridge listens on %s", codeExec.BridgeURL(), server.Addr())
+	addr, _ := bridge.Last("the block")
+	if len(codeExec.urls) == 0 {
+		doctest.Fail("the block did not set CodeExecute's bridge URL")
 	}
-	result, err := codeExec.Execute(context.Background(), map[string]any{"code": doctest.ReadCode},
-		&tools.ToolContext{Caller: provider.CallerDirect})
-	doctest.ExpectReadOutput(result, err, "CodeExecute through "+codeExec.BridgeURL())
-	doctest.OK("code run by CodeExecute read %s through the bridge on %s", doctest.TestFile, server.Addr())
-	doctest.Shutdown(server)
+	url := codeExec.urls[len(codeExec.urls)-1]
+	if doctest.HostPort(url) != doctest.HostPort(addr) {
+		doctest.Fail("CodeExecute calls %s, but the server listens on %s", url, addr)
+	}
+	if doctest.HostPort(url) == doctest.HostPort(doctest.DefaultBridgeURL) {
+		doctest.Fail("the block still uses the default %s", doctest.DefaultBridgeURL)
+	}
+	doctest.OK("CodeExecute's URL %s and the server's address %s agree, away from the default", url, addr)
+
+	doctest.Check(server.StartAsync(), "start the server")
+	defer doctest.Shutdown(server)
+	result, err := codeExec.Execute(context.Background(),
+		map[string]any{"language": "python", "code": doctest.ReadCode}, &tools.ToolContext{})
+	doctest.Check(err, "CodeExecute")
+	answer := result.(map[string]any)
+	if answer["success"] != true {
+		doctest.Fail("code run by CodeExecute failed: %v\n%v", answer["error"], answer["stderr"])
+	}
+	doctest.ExpectContains(answer["stdout"].(string), strings.TrimSpace(text), "what the code printed")
+	doctest.OK("code run by CodeExecute read %s through the server on %s", doctest.TestFile, addr)
 }

@@ -1,16 +1,18 @@
-// Template for "错误处理 / error handling": the block calls `tool.Execute` and turns an error into
-// a friendly answer. Checks: a Read of a missing file logs the reference's error and answers
-// "Internal server error"; a Read of test.txt answers its text.
+// Template for "错误处理 / error handling": the block calls `tool.Execute` and turns an error
+// into a friendly answer. Checks, whatever the block's wording:
+//   - a Read of a missing file returns (answer, nil): "success" false and an "error" text
+//     that does not show the internal error, which the block logs with the input;
+//   - a Read of test.txt returns its text.
 package main
 
 import (
 	"context"
+	"fmt"
 	"log"
-	"os"
-	"reflect"
+	"strings"
 
-	"github.com/astercloud/aster/pkg/provider"
 	"github.com/astercloud/aster/pkg/tools"
+	"github.com/astercloud/aster/pkg/tools/builtin"
 	"snippet/doctest"
 )
 
@@ -20,28 +22,35 @@ func handle(ctx context.Context, tool tools.Tool, input map[string]any, tc *tool
 }
 
 func main() {
-	root := doctest.NewWorkspace()
-	defer os.RemoveAll(root)
+	text := doctest.EnterWorkspace()
 	ctx := context.Background()
-	tool := tools.NewBuiltin("Read", root)
-	tc := &tools.ToolContext{Caller: provider.CallerDirect}
+	tool, err := builtin.NewReadTool(nil)
+	doctest.Check(err, "NewReadTool")
+	tc := &tools.ToolContext{}
 	logged := doctest.CaptureLog()
 
-	answer, err := handle(ctx, tool, map[string]any{"path": "missing.txt"}, tc)
-	doctest.Check(err, "handle a missing file")
-	friendly := map[string]any{"success": false, "error": "Internal server error"}
-	if !reflect.DeepEqual(answer, friendly) {
-		doctest.Fail("a missing file answered %#v, want %#v", answer, friendly)
+	const missing = "missing.txt"
+	answer, err := handle(ctx, tool, map[string]any{"path": missing}, tc)
+	doctest.Check(err, "the block's answer to a failed call")
+	friendly, ok := answer.(map[string]any)
+	if !ok || friendly["success"] != false {
+		doctest.Fail("a failed Read answered %#v, want a map with \"success\": false", answer)
 	}
-	doctest.ExpectContains(logged.String(), "file not found: missing.txt", "log of the failed call")
-	doctest.OK("a failed Read was logged and answered %v", answer)
+	message, _ := friendly["error"].(string)
+	internal := fmt.Sprintf(doctest.FileNotFound, missing)
+	if message == "" || strings.Contains(message, internal) || strings.Contains(message, missing) {
+		doctest.Fail("the answer's \"error\" is %q: want a friendly text, not the internal error", message)
+	}
+	doctest.ExpectContains(logged.String(), internal, "the log of the failed call")
+	doctest.ExpectContains(logged.String(), missing, "the log of the failed call (its input)")
+	doctest.OK("a failed Read was logged (%s) and answered %v", internal, answer)
 
 	answer, err = handle(ctx, tool, map[string]any{"path": doctest.TestFile}, tc)
-	doctest.Check(err, "handle test.txt")
-	if answer != doctest.TestText {
-		doctest.Fail("Read of %s answered %#v", doctest.TestFile, answer)
+	doctest.Check(err, "the block's answer to a call that works")
+	if answer != text {
+		doctest.Fail("a Read of %s answered %#v", doctest.TestFile, answer)
 	}
-	doctest.OK("a successful Read answered the file's text")
+	doctest.OK("a Read that works answered the file's text")
 }
 
-var _ = log.Printf
+var _ = log.Printf // the block logs with it

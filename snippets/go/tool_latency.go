@@ -1,38 +1,40 @@
-// Template for "添加性能日志 / log tool latency": the block times `tool.Execute` and logs it.
-// Checks: the call returned test.txt and the logged latency is the measured one.
+// Template for "添加性能日志 / log the latency": the block times `tool.Execute` and logs it.
+// Checks: the call returned test.txt's text; the block logged one line naming the tool
+// and holding the latency it measured as Go prints a Duration, unit included ("12.3ms").
 package main
 
 import (
 	"context"
 	"log"
-	"os"
 	"time"
 
-	"github.com/astercloud/aster/pkg/provider"
 	"github.com/astercloud/aster/pkg/tools"
+	"github.com/astercloud/aster/pkg/tools/builtin"
 	"snippet/doctest"
 )
 
 func main() {
-	root := doctest.NewWorkspace()
-	defer os.RemoveAll(root)
+	text := doctest.EnterWorkspace()
 	ctx := context.Background()
-	tool := tools.NewBuiltin("Read", root)
+	tool, err := builtin.NewReadTool(nil)
+	doctest.Check(err, "NewReadTool")
 	name := tool.Name()
 	input := map[string]any{"path": doctest.TestFile}
-	tc := &tools.ToolContext{Caller: provider.CallerDirect}
+	tc := &tools.ToolContext{}
 	logged := doctest.CaptureLog()
 
 	// <snippet>
 
-	if result != doctest.TestText {
-		doctest.Fail("Read returned %#v, want %q", result, doctest.TestText)
+	if result != text {
+		doctest.Fail("%s returned %#v, want %q", name, result, text)
 	}
-	if latency <= 0 {
-		doctest.Fail("latency %v", latency)
+	lines := logged.Lines()
+	if len(lines) != 1 {
+		doctest.Fail("the block logged %d lines, want one: %q", len(lines), logged.String())
 	}
-	doctest.ExpectContains(logged.String(), latency.String(), "latency log")
-	doctest.OK("%s returned %s and its latency %v was logged", name, doctest.TestFile, latency)
+	doctest.ExpectContains(lines[0], name, "the latency log")
+	doctest.ExpectContains(lines[0], latency.String(), "the latency log (the measured latency, with its unit)")
+	doctest.OK("%s returned %s and the block logged its latency %v: %s", name, doctest.TestFile, latency, lines[0])
 }
 
-var _, _ = log.Printf, time.Now
+var _, _ = log.Printf, time.Now // the block logs and times with them

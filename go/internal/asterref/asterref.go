@@ -1,5 +1,8 @@
-// Package asterref runs the aster-ref command of the Python reference (aster_ref),
-// which gives this mirror package its behaviour.
+// Package asterref runs the aster-ref command of the Python reference (aster_ref), which
+// gives the mirror its behaviour. Every call the mirror makes to the reference goes
+// through this package: Wrap and RunWrapped (PythonRuntime.Execute), Serve
+// (HTTPBridgeServer) and Tool.Execute (the built-in tools), so a faster transport (a
+// running `aster-ref serve` answering these) can replace the commands here alone.
 package asterref
 
 import (

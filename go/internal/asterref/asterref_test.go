@@ -3,8 +3,11 @@ package asterref
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -66,5 +69,56 @@ func TestRunReportsExitCodeAndOutput(t *testing.T) {
 func TestTailKeepsTheLastLines(t *testing.T) {
 	if got := Tail([]byte("a\nb\nc\n"), 2); got != "b\nc" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+func TestServeReportsTheReferencesMessage(t *testing.T) {
+	if _, err := Locate(); err != nil {
+		t.Skip(err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing")
+	_, err := Serve("localhost", "0", missing)
+	if err == nil || !strings.Contains(err.Error(), "Error: cannot use --root "+missing) {
+		t.Fatalf("got %v, want aster-ref serve's own message", err)
+	}
+}
+
+// fakeReference makes ASTER_REF a script that prints output on stderr and exits with code.
+func fakeReference(t *testing.T, output string, code int) {
+	t.Helper()
+	script := filepath.Join(t.TempDir(), "aster-ref")
+	body := "#!/bin/sh\ncat >/dev/null\nprintf '%s' '" + output + "' >&2\nexit " + strconv.Itoa(code) + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvVar, script)
+}
+
+func TestAnswersThatAreNotJSONAreReported(t *testing.T) {
+	fakeReference(t, "Traceback: boom", 3)
+	ctx := context.Background()
+	if _, err := RunWrapped(ctx, "print(1)", RunOptions{}); err == nil ||
+		err.Error() != "aster-ref run exited 3 without a JSON result: Traceback: boom" {
+		t.Errorf("RunWrapped: %v", err)
+	}
+	t.Chdir(t.TempDir())
+	if _, err := NewTool("Read").Execute(ctx, nil, nil); err == nil ||
+		err.Error() != "tool Read: aster-ref call exited 3 without a JSON answer: Traceback: boom" {
+		t.Errorf("Tool.Execute: %v", err)
+	}
+	if _, err := Wrap(ctx, "print(1)", nil, nil); err == nil || err.Error() != "aster-ref wrap: Traceback: boom" {
+		t.Errorf("Wrap: %v", err)
+	}
+}
+
+func TestInputThatIsNotJSONIsReported(t *testing.T) {
+	input := map[string]any{"bad": make(chan int)}
+	if _, err := NewTool("Read").Execute(context.Background(), input, nil); err == nil ||
+		!strings.HasPrefix(err.Error(), "tool Read: input is not JSON: json: unsupported type: chan int") {
+		t.Errorf("Tool.Execute: %v", err)
+	}
+	if _, err := Wrap(context.Background(), "print(1)", nil, input); err == nil ||
+		!strings.HasPrefix(err.Error(), "input is not JSON: json: unsupported type: chan int") {
+		t.Errorf("Wrap: %v", err)
 	}
 }
