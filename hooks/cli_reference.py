@@ -15,7 +15,7 @@ from aster_ref.cli import build_parser
 
 HIDDEN_DEFAULTS = (None, False, argparse.SUPPRESS)
 # A fixed width, so the usage lines do not depend on the terminal that builds the site.
-USAGE_WIDTH = 100
+USAGE_WIDTH = 80
 
 
 def _commands_action(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:

@@ -1,8 +1,9 @@
 """What readers see on the pages, beyond the Markdown: PTC run hints, the message index, no directives.
 
 - Under every PTC block (as the doc-test harness classifies it: Python that awaits a tool), a short
-  paragraph says how to run it with ``aster-ref run``. It goes right after the fence in the MDC
-  source, before ``mdc`` converts the page, so inside a code group it lands in the block's own tab.
+  paragraph says how to run it with ``aster-ref run``. It goes right after the fence, indented like
+  it, once ``mdc`` has converted the page (so mdc's errors keep the file's line numbers): inside a
+  code group it lands in the block's own tab.
 - The troubleshooting page's "message index" section gets the table of every message aster_ref
   prints (hooks/message_catalogue.py), so the index cannot miss a message.
 - ``<!-- doctest: ... -->`` directives are for the harness: they are taken out of the HTML.
@@ -24,8 +25,8 @@ from page_headings import headings
 from doctest_harness.blocks import Kind, classify
 from mkdocs_mdc import iter_fences
 
-# mdc converts MDC in on_page_markdown at the default priority 0: run before it.
-BEFORE_MDC = 10
+# mdc converts MDC in on_page_markdown at the default priority 0: run after it.
+AFTER_MDC = -10
 # Before llmstxt (0) turns the HTML into Markdown, and before search indexes it (on_page_context).
 BEFORE_LLMSTXT = 10
 MESSAGE_INDEX_ID = "message-index"
@@ -78,7 +79,7 @@ def add_message_index(markdown: str, docs: Path, language: str) -> str:
     return markdown
 
 
-@event_priority(BEFORE_MDC)
+@event_priority(AFTER_MDC)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not _is_docs_page(page, config):
         return markdown

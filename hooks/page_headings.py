@@ -23,10 +23,12 @@ class Heading:
 
 
 def headings(text: str) -> list[Heading]:
-    """The ATX headings of ``text`` outside code fences, in order."""
+    """The ATX headings of ``text`` outside its front matter and code fences, in order."""
     found = []
     fence: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    start = lines.index("---", 1) + 1 if lines[:1] == ["---"] and "---" in lines[1:] else 0
+    for number, line in enumerate(lines[start:], start=start + 1):
         opener = _FENCE.match(line)
         if fence is not None:
             if opener and opener[1].startswith(fence):
@@ -39,12 +41,3 @@ def headings(text: str) -> list[Heading]:
         if match:
             found.append(Heading(number, len(match["level"]), match["title"], match["id"]))
     return found
-
-
-def body(text: str) -> str:
-    """``text`` without its front matter."""
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end != -1:
-            return text[end + len("\n---\n") :]
-    return text

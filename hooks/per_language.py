@@ -119,7 +119,7 @@ def on_build_error(error: Exception) -> None:
 
 
 # --- pages ---------------------------------------------------------------------------------------
-def _set_base(output: str, base: str) -> str:
+def set_base(output: str, base: str) -> str:
     """Material's ``__config.base``: where its JavaScript finds the search index and the sitemap."""
 
     def replace(match: re.Match[str]) -> str:
@@ -159,7 +159,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     root = language_root(language, i18n.default_language)
     if root:
         page_dir = posixpath.dirname(page.file.dest_uri)
-        output = _set_base(output, posixpath.relpath(root.rstrip("/"), page_dir or "."))
+        output = set_base(output, posixpath.relpath(root.rstrip("/"), page_dir or "."))
     return output
 
 
@@ -170,7 +170,7 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
     language = i18n.current_language
     root = language_root(language, i18n.default_language)
     if root:  # the 404 page's links are absolute from site_url's path; its base is the language's root
-        output = _set_base(output, posixpath.join(urlsplit(config.site_url).path, root).rstrip("/"))
+        output = set_base(output, posixpath.join(urlsplit(config.site_url).path, root).rstrip("/"))
     _not_found[language] = output
     return output
 
