@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import functools
 
-from message_catalogue import site_text
+from site_text import page_start, site_text
 
 from aster_ref.cli import build_parser
 
@@ -55,17 +55,7 @@ def _default(action: argparse.Action) -> str:
 def reference_page(language: str) -> str:
     text = site_text()[language]["cli"]
     parser = build_parser()
-    lines = [
-        "---",
-        f"title: {text['title']}",
-        f"description: {text['description']}",
-        "---",
-        "",
-        f"# {text['title']} {{#cli-reference}}",
-        "",
-        text["intro"],
-        "",
-    ]
+    lines = page_start(text, "cli-reference", text["intro"])
     for name, (summary, command) in subcommands(parser).items():
         command.formatter_class = functools.partial(argparse.HelpFormatter, width=USAGE_WIDTH)
         rows = [

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import yaml
 from page_headings import headings
+from site_text import page_start, site_text
 
 from aster_ref import messages as messages_module
 
-HOOKS = Path(__file__).resolve().parent
-CATALOGUE = HOOKS / "catalogue.yml"
-SITE_TEXT = HOOKS / "site_text.yml"
+CATALOGUE = Path(__file__).resolve().parent / "catalogue.yml"
 CATALOGUE_PAGE = "errors.md"
 TROUBLESHOOTING_PAGE = "troubleshooting.md"
 
@@ -59,17 +58,13 @@ def messages() -> dict[str, str]:
     return {name: value for name, value in vars(messages_module).items() if name.isupper() and isinstance(value, str)}
 
 
-def load_yaml(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def site_text() -> dict[str, dict]:
-    return load_yaml(SITE_TEXT)
+def load_catalogue() -> dict:
+    return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
 
 
 def entries() -> list[Entry]:
     """The catalogue entries of the messages that have one, in aster_ref.messages order."""
-    data = load_yaml(CATALOGUE)
+    data = load_catalogue()
     found = []
     for name, template in messages().items():
         if name in data:
@@ -80,7 +75,7 @@ def entries() -> list[Entry]:
 
 def problems(docs: Path, languages: list[str]) -> list[str]:
     """What keeps the catalogue from covering every message in every language, one line each."""
-    data = load_yaml(CATALOGUE)
+    data = load_catalogue()
     defined = messages()
     found = [NO_ENTRY.format(name=name, languages=", ".join(languages)) for name in defined if name not in data]
     found += [NO_MESSAGE.format(name=name) for name in data if name not in defined]
@@ -131,17 +126,7 @@ def catalogue_page(docs: Path, language: str) -> str:
     """The catalogue page of one language, as Markdown."""
     text = site_text()[language]["catalogue"]
     titles = section_titles(docs, language)
-    lines = [
-        "---",
-        f"title: {text['title']}",
-        f"description: {text['description']}",
-        "---",
-        "",
-        f"# {text['title']} {{#error-catalogue}}",
-        "",
-        text["intro"].format(troubleshooting=TROUBLESHOOTING_PAGE),
-        "",
-    ]
+    lines = page_start(text, "error-catalogue", text["intro"].format(troubleshooting=TROUBLESHOOTING_PAGE))
     for entry in entries():
         lines += [
             f"## {_code(entry.text)} {{#{entry.id}}}",

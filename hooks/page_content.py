@@ -15,12 +15,13 @@ import posixpath
 import re
 from pathlib import Path
 
-from message_catalogue import message_index, site_text
+from message_catalogue import message_index
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from page_headings import headings
+from site_text import site_text
 
 from doctest_harness.blocks import Kind, classify
 from mkdocs_mdc import iter_fences

@@ -32,11 +32,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import quoteattr
 
-from message_catalogue import site_text
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from site_text import site_text
 
 # static-i18n's events run at priority -100: its on_config sets the language, its on_files picks the
 # language's files, its on_post_build runs the other languages' builds and merges the search index.

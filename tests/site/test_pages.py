@@ -6,9 +6,10 @@ import re
 import message_catalogue
 import pytest
 from cli_reference import reference_page, subcommands
-from message_catalogue import NO_ENTRY, NO_MESSAGE, NO_SECTION, catalogue_page, messages, problems, site_text
+from message_catalogue import NO_ENTRY, NO_MESSAGE, NO_SECTION, catalogue_page, messages, problems
 from page_headings import headings
 from site_build import LANGUAGES, REPO
+from site_text import site_text
 
 from aster_ref import messages as messages_module
 from aster_ref.cli import build_parser
