@@ -24,7 +24,7 @@ from page_headings import headings
 from site_text import site_text
 
 from doctest_harness.blocks import Kind, classify
-from mkdocs_mdc import iter_fences
+from mkdocs_mdc import Fence, iter_fences
 
 # mdc converts MDC in on_page_markdown at the default priority 0: run after it.
 AFTER_MDC = -10
@@ -54,13 +54,18 @@ def _closing_line(lines: list[str], opening: int, marker: str) -> int:
     return len(lines) - 1
 
 
+def is_ptc(fence: Fence, where: str) -> bool:
+    """The doc-test harness's verdict: the block runs as PTC code (the one place that asks it)."""
+    kind, _ = classify(fence, where)
+    return kind is Kind.PTC
+
+
 def add_ptc_hints(markdown: str, path: str, hint: str) -> str:
     """``markdown`` with ``hint`` as a paragraph after every PTC block, indented like the block."""
     lines = markdown.split("\n")
     closings = []
     for fence in iter_fences(markdown, path):
-        kind, _ = classify(fence, f"{path}:{fence.line}")
-        if kind is Kind.PTC:
+        if is_ptc(fence, f"{path}:{fence.line}"):
             closings.append((_closing_line(lines, fence.line - 1, fence.marker), fence.indent))
     for closing, indent in reversed(closings):
         paragraph = [f"{indent}{line}" for line in hint.split("\n")]
