@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -35,10 +36,17 @@ class _Handler(SimpleHTTPRequestHandler):
         self.wfile.write(page)
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A browser that stops reading (a page closed mid-load) is not an error of the site."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     def __init__(self, root: Path, port: int, site_path: str) -> None:
         handler = type("Handler", (_Handler,), {"site_path": site_path})
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(root)))
+        self._server = _Server(("127.0.0.1", port), partial(handler, directory=str(root)))
         self.origin = f"http://127.0.0.1:{port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

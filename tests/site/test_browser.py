@@ -54,13 +54,15 @@ def require(path: Path, how: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+# One browser and one server for this module; they stop when its last test is done, so Playwright's
+# event loop is gone before the doc-tests, which run event loops of their own, start.
+@pytest.fixture(scope="module")
 def server(site):
     with SiteServer(site.serve_root, site.port, urlsplit(site.url).path) as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     require(CHROMIUM, "install it with `apt-get install -y chromium fonts-noto-cjk`")
     from playwright.sync_api import sync_playwright
