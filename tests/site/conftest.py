@@ -1,14 +1,43 @@
+import socket
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from site_build import REPO, build
 
+# The hooks' modules (catalogue, headings, sitemap...), as MkDocs imports them.
+sys.path.insert(0, str(REPO / "hooks"))
+
+# The site is built once, for a local address under a subpath, as an intranet host would serve it:
+# every absolute link (sitemap, canonical, hreflang, 404 pages) must carry the subpath.
+SUBPATH = "docs/aster/"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    dir: Path  # the built site
+    serve_root: Path  # served at http://127.0.0.1:<port>/; the site is at <serve_root>/<SUBPATH>
+    url: str  # SITE_URL it was built for
+    port: int
+
+    def page(self, path: str) -> str:
+        return (self.dir / path).read_text(encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The real site, built once with --strict."""
-    site_dir = tmp_path_factory.mktemp("site")
-    done = build(REPO, site_dir)
+def site(tmp_path_factory) -> BuiltSite:
+    """The real site, built once with --strict for http://127.0.0.1:<free port>/docs/aster/."""
+    root = tmp_path_factory.mktemp("served")
+    port = free_port()
+    built = BuiltSite(root / SUBPATH, root, f"http://127.0.0.1:{port}/{SUBPATH}", port)
+    done = build(REPO, built.dir, built.url)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "WARNING" not in done.stderr, done.stderr
-    return site_dir
+    return built

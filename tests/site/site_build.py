@@ -1,4 +1,4 @@
-"""Build the site (or a broken copy of it) with mkdocs, as `make build` does."""
+"""Build the site (or a broken copy of it) with mkdocs, as `make site` does."""
 
 import os
 import shutil
@@ -8,17 +8,26 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+LANGUAGES = ["zh", "en"]
+DEFAULT_LANGUAGE = "zh"
+# Where each language's pages are in the built site.
+LANGUAGE_ROOT = {"zh": "", "en": "en/"}
+PAGES = ["index", "troubleshooting", "errors", "cli", "testing"]
 
 
-def mkdocs_env() -> dict[str, str]:
-    return dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def mkdocs_env(site_url: str | None = None) -> dict[str, str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.pop("SITE_URL", None)
+    if site_url:
+        env["SITE_URL"] = site_url
+    return env
 
 
-def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+def build(project: Path, site_dir: Path, site_url: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,
-        env=mkdocs_env(),
+        env=mkdocs_env(site_url),
         capture_output=True,
         text=True,
         timeout=300,
@@ -27,9 +36,10 @@ def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 def copy_project(dest: Path) -> Path:
-    """mkdocs.yml, docs/ and snippets/ of this repo, to break a copy."""
+    """What the site is built from (mkdocs.yml, docs/, hooks/, overrides/, snippets/), to break a copy."""
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", dest / "docs")
-    if (REPO / "snippets").exists():
-        shutil.copytree(REPO / "snippets", dest / "snippets")
+    for folder in ("docs", "hooks", "overrides", "snippets"):
+        if (REPO / folder).exists():
+            shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (dest / "aster_ref").symlink_to(REPO / "aster_ref")  # mkdocs.yml watches its messages and CLI
     return dest

@@ -1,4 +1,4 @@
-"""`make serve` serves both languages (run here on a free port instead of 8000)."""
+"""`make serve` serves both languages, generated pages included (run here on a free port instead of 8000)."""
 
 import socket
 import subprocess
@@ -39,13 +39,21 @@ def test_mkdocs_serve_answers_in_both_languages():
         zh = None
         while zh is None and server.poll() is None and time.monotonic() < deadline:
             time.sleep(0.5)
-            zh = fetch(f"http://127.0.0.1:{port}/troubleshooting/")
+            zh = fetch(f"http://127.0.0.1:{port}/troubleshooting.html")
         assert zh is not None, (
             f"mkdocs serve did not answer: {server.stderr.read() if server.poll() is not None else ''}"
         )
-        en = fetch(f"http://127.0.0.1:{port}/en/troubleshooting/")
         assert "故障排除" in zh
-        assert en is not None and "Troubleshooting" in en
+        expected = {
+            "en/troubleshooting.html": "Troubleshooting",
+            "errors.html": "错误信息目录",
+            "en/errors.html": "Error messages",
+            "cli.html": "命令行参考",
+            "en/cli.html": "CLI reference",
+        }
+        for path, title in expected.items():
+            page = fetch(f"http://127.0.0.1:{port}/{path}")
+            assert page is not None and f"<title>{title}" in page, path
     finally:
         server.terminate()
         server.wait(timeout=10)
