@@ -14,12 +14,21 @@ from typing import Any
 
 from . import messages
 from .bridge import ToolBridge
+from .defaults import (
+    DEFAULT_BRIDGE_URL,
+    DEFAULT_HOST,
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    TOKEN_ENV,
+    URL_ENV,
+)
 from .errors import UnknownToolError
-from .runtime import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, ExecutionResult, PythonRuntime, RuntimeConfig
+from .runtime import ExecutionResult, PythonRuntime, RuntimeConfig
 from .schema import DIRECT, Registry, ToolContext, ToolSchema
 from .sdk import wrap_code
-from .sdk_client import DEFAULT_BRIDGE_URL, TOKEN_ENV, URL_ENV, AsterBridge, BridgeError
-from .server import DEFAULT_HOST, DEFAULT_PORT, HTTPBridgeServer, format_address
+from .sdk_client import AsterBridge, BridgeError
+from .server import HTTPBridgeServer, format_address
 from .tools import DEFAULT_CODE_TOOLS
 
 EXIT_USAGE = 2

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .bridge import ToolBridge
+from .defaults import DEFAULT_BRIDGE_URL
 from .runtime import ExecutionResult, PythonRuntime, RuntimeConfig
 from .schema import CODE_EXECUTION, Registry
-from .sdk_client import DEFAULT_BRIDGE_URL
 from .server import HTTPBridgeServer
 
 if TYPE_CHECKING:

@@ -82,3 +82,8 @@ WRAPPED_WITH_TOOLS_OR_INPUT = (
     "Error: --wrapped runs the file as is; give --tools and --input to `aster-ref wrap` instead"
 )
 NOT_A_POSITIVE_INTEGER = "must be a positive whole number of bytes, not {value!r}"
+
+# --- Warm runtime, hard timeout, aster-ref run through aster-ref serve (perf) ----
+PYTHON_CANNOT_RUN = "Error: cannot run the Python interpreter {python}: {reason}"
+RUNTIME_UNAVAILABLE = "Error: the runtime could not start the code: its warm parent process exited twice in a row"
+RUN_SUPERVISOR_LOST = "Error: the process supervising the run was killed, so its exit status is unknown"

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from aster_ref.defaults import DEFAULT_BRIDGE_URL, TOKEN_ENV, URL_ENV
 from aster_ref.messages import (
     BRIDGE_HTTP_ERROR,
     BRIDGE_TIMEOUT,
@@ -31,9 +32,6 @@ from aster_ref.messages import (
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-URL_ENV = "ASTER_BRIDGE_URL"
-TOKEN_ENV = "ASTER_BRIDGE_TOKEN"
-DEFAULT_BRIDGE_URL = "http://localhost:8080"
 DEFAULT_CALL_TIMEOUT = 60.0
 DEFAULT_RETRIES = 3
 # Seconds before the first retry; doubles each time (0.1, 0.2, 0.4).

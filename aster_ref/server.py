@@ -13,6 +13,7 @@ from aiohttp import web
 
 from . import messages
 from .bridge import ToolBridge
+from .defaults import DEFAULT_HOST, DEFAULT_PORT
 from .errors import ToolFailure, ToolNotAllowedError, UnknownToolError
 from .schema import CODE_EXECUTION, ToolContext
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 MAX_BODY = 1024 * 1024
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8080
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 UNAUTHENTICATED_PATHS = frozenset({"/health"})
 
