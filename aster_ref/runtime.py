@@ -356,6 +356,10 @@ class PythonRuntime:
             env.pop(TOKEN_ENV, None)
         return env
 
+    def warm_parents(self) -> list[int]:
+        """Process ids of the warm parents this runtime's runs fork from (diagnostics)."""
+        return POOL.pids(self._lease)
+
     async def close(self) -> None:
         """Stop the warm parents this runtime used, unless another runtime still uses them. It can run again."""
         POOL.release(self._lease)

@@ -190,10 +190,11 @@ class WarmPool:
         for parent in stopping:
             parent.stop()
 
-    def pids(self) -> list[int]:
-        """Process ids of the running parents (for tests and diagnostics)."""
+    def pids(self, user: object) -> list[int]:
+        """Process ids of the running parents ``user`` holds (diagnostics)."""
         with self._lock:
-            return [p.process.pid for p in self._parents.values() if p.process is not None and p.alive]
+            parents = [self._parents[key] for key, users in self._users.items() if user in users]
+        return [p.process.pid for p in parents if p.process is not None and p.alive]
 
     def close(self) -> None:
         with self._lock:
