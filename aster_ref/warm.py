@@ -89,8 +89,10 @@ class WarmParent:
 
     def ensure_started(self) -> None:
         """Start the parent unless it runs (in the spawner thread). Raises OSError or ParentUnavailable."""
-        if self.alive:
-            return
+        if not self.alive:
+            self.restart()
+
+    def restart(self) -> None:
         self.stop()
         host, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
@@ -169,12 +171,12 @@ class WarmPool:
                 parent = self._parents[key] = WarmParent(python, env, preload)
             self._users.setdefault(key, set()).add(user)
         if not parent.alive:
-            await self.start(parent)
+            await asyncio.get_running_loop().run_in_executor(self._spawner, parent.ensure_started)
         return parent
 
-    async def start(self, parent: WarmParent) -> None:
-        """Start a parent, or replace one that crashed (or was killed)."""
-        await asyncio.get_running_loop().run_in_executor(self._spawner, parent.ensure_started)
+    async def replace(self, parent: WarmParent) -> None:
+        """Replace a parent that failed a run however alive it looks."""
+        await asyncio.get_running_loop().run_in_executor(self._spawner, parent.restart)
 
     def release(self, user: object) -> None:
         """``user`` is done: stop every parent no other user needs."""

@@ -24,6 +24,7 @@ from aster_ref import (
     messages,
 )
 from aster_ref.defaults import DEFAULT_MAX_OUTPUT
+from aster_ref.warm import WarmParent
 
 
 @pytest.fixture
@@ -517,9 +518,42 @@ def test_the_warm_parent_dies_with_its_host(tmp_path: Path, dies: Callable[[int]
     host = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
     assert host.stdout is not None
     (parent,) = map(int, host.stdout.readline().split())
-    host.kill()  # no atexit, no close(): only PR_SET_PDEATHSIG can end the parent
+    host.kill()  # no atexit, no close()
     host.wait()
     assert dies(parent)
+
+
+def test_a_process_armed_with_die_with_parent_is_killed_with_its_parent(dies: Callable[[int], bool]) -> None:
+    # The parent's last resort when its host is killed while something else keeps the control socket open.
+    child = "import sys, time\nfrom aster_ref.warm_parent import die_with_parent\ndie_with_parent(int(sys.argv[1]))\nprint('armed', flush=True)\ntime.sleep(600)"
+    parent = (
+        "import os, subprocess, sys, time\n"
+        f"child = subprocess.Popen([sys.executable, '-c', {child!r}, str(os.getpid())], stdout=subprocess.PIPE)\n"
+        "child.stdout.readline()\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    host = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True)
+    assert host.stdout is not None
+    armed = int(host.stdout.readline())
+    host.kill()
+    host.wait()
+    assert dies(armed)
+
+
+async def test_a_parent_that_dies_unnoticed_before_a_run_starts_is_replaced_for_that_run(
+    work_dir: Path, dies: Callable[[int], bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = make_runtime(None, work_dir, env=own_startup_environment())
+    assert (await runtime.execute("print(1)")).success
+    (parent,) = runtime.warm_parents()
+    os.kill(parent, signal.SIGKILL)
+    assert dies(parent)
+    monkeypatch.setattr(WarmParent, "alive", property(lambda self: True))  # the run finds out when it submits
+    assert (await runtime.execute("print(2)")).output == 2
+    monkeypatch.undo()
+    assert runtime.warm_parents() not in ([], [parent])
+    await runtime.close()
 
 
 async def test_a_warm_run_of_the_sdk_shows_sdk_frames_in_tracebacks(
