@@ -87,3 +87,7 @@ NOT_A_POSITIVE_INTEGER = "must be a positive whole number of bytes, not {value!r
 PYTHON_CANNOT_RUN = "Error: cannot run the Python interpreter {python}: {reason}"
 RUNTIME_UNAVAILABLE = "Error: the runtime could not start the code: its warm parent process exited twice in a row"
 RUN_SUPERVISOR_LOST = "Error: the process supervising the run was killed, so its exit status is unknown"
+RUN_SOCKET_CLOSED = "Error: aster-ref serve closed the run socket without an answer"
+RUN_SOCKET_DIR_UNSAFE = "{path} must be a directory of this user that no one else may open (mode 0700)"
+RUN_SOCKET_UNAVAILABLE = "no run socket at {path} ({reason}); aster-ref run will start its own interpreter"
+RUN_REQUEST_INVALID = "Error: not a run request: {error}"

@@ -240,7 +240,7 @@ async def _start(spec: RunSpec, path: str, user: object) -> _Run | None:
     job = {"path": path, "cwd": spec.cwd, "env": dict(spec.env), "exec": None if parent.warm else python}
     run = await _submit(parent, job)
     if run is None:  # the parent crashed or was killed: replace it, once
-        await POOL.start(parent)
+        await POOL.replace(parent)
         run = await _submit(parent, job)
     return run
 
@@ -331,7 +331,8 @@ class PythonRuntime:
             return await run_program(self.spec(program), self._lease)
 
     def spec(self, program: str) -> RunSpec:
-        work_dir = None if self.config.work_dir is None else str(self.config.work_dir)
+        # Absolute: the code process starts from the warm parent's directory, not this one.
+        work_dir = None if self.config.work_dir is None else os.path.abspath(self.config.work_dir)
         return RunSpec(
             program=program,
             python=self.config.python,

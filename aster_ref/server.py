@@ -7,6 +7,7 @@ import hmac
 import ipaddress
 import signal
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -26,6 +27,7 @@ UNAUTHENTICATED_PATHS = frozenset({"/health"})
 
 ContextFactory = Callable[[web.Request], ToolContext]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Alongside = Callable[["HTTPBridgeServer"], AbstractAsyncContextManager[object]]
 
 
 def code_execution_context(request: web.Request) -> ToolContext:
@@ -193,16 +195,23 @@ class HTTPBridgeServer:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.shutdown()
 
-    async def serve_forever(self) -> None:
-        """Start, print the listening line, serve until SIGINT/SIGTERM, then shut down cleanly."""
+    async def serve_forever(self, alongside: Alongside | None = None) -> None:
+        """Start, print the listening line, serve until SIGINT/SIGTERM, then shut down cleanly.
+
+        ``alongside(server)`` is a context entered once the port is bound, before the listening line
+        (``aster-ref serve`` runs its run socket in it).
+        """
         await self.start_async()
-        print(messages.LISTENING.format(address=self.address), flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
         try:
-            await stop.wait()
+            async with AsyncExitStack() as stack:
+                if alongside is not None:
+                    await stack.enter_async_context(alongside(self))
+                print(messages.LISTENING.format(address=self.address), flush=True)
+                stop = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.add_signal_handler(sig, stop.set)
+                await stop.wait()
         finally:
             await self.shutdown()
 

@@ -1,0 +1,118 @@
+"""The serve side of the run socket (see ``aster_ref.runsocket`` for the path and the protocol)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from . import messages
+from .defaults import DEFAULT_MAX_CONCURRENCY
+from .runsocket import MAX_REQUEST, PROTOCOL_VERSION, peer_is_me, socket_path
+from .runtime import ExecutionResult, PythonRuntime, RunSpec, RuntimeConfig, run_program
+from .warm import POOL
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+log = logging.getLogger("aster_ref.runservice")
+
+
+class RunService:
+    """Serve runs on the run socket of ``port`` with a warm runtime; ``tools`` gives the default tool list.
+
+    If the socket cannot be made (an unsafe directory, no Unix sockets), serve goes on without it and
+    ``aster-ref run`` runs code itself.
+    """
+
+    def __init__(
+        self, port: int, tools: Callable[[], list[str]], *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    ) -> None:
+        self.path = socket_path(port)
+        self.tools = tools
+        self._slots = asyncio.Semaphore(max_concurrency)
+        self._server: asyncio.AbstractServer | None = None
+        self._lease = object()  # what the service holds its warm parents by
+
+    async def __aenter__(self) -> Self:
+        try:
+            directory = self.path.parent
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            info = directory.stat()
+            if info.st_uid != os.getuid() or info.st_mode & 0o077:
+                raise PermissionError(messages.RUN_SOCKET_DIR_UNSAFE.format(path=directory))
+            # Only one serve can have the TCP port, so a socket file left here belongs to one that is gone.
+            self.path.unlink(missing_ok=True)
+            self._server = await asyncio.start_unix_server(self._handle, str(self.path), limit=MAX_REQUEST)
+        except OSError as exc:
+            log.warning(messages.RUN_SOCKET_UNAVAILABLE.format(path=self.path, reason=exc))
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self.path.unlink(missing_ok=True)
+        POOL.release(self._lease)
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            if not peer_is_me(writer.get_extra_info("socket")):
+                return
+            try:
+                spec = self._spec(json.loads(await reader.readline()))
+            except (ValueError, KeyError, TypeError) as exc:
+                answer: dict[str, Any] = {"error": messages.RUN_REQUEST_INVALID.format(error=exc)}
+            else:
+                answer = await self._answer(spec, reader)
+            writer.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
+            await writer.drain()
+        except OSError:
+            pass  # the client is gone; its run, if any, was cancelled
+        finally:
+            writer.close()
+
+    async def _answer(self, spec: RunSpec, reader: asyncio.StreamReader) -> dict[str, Any]:
+        """Run ``spec``, unless the client cancels first (it shuts down its side, or goes away)."""
+        run = asyncio.ensure_future(self._run(spec))
+        hangup = asyncio.ensure_future(reader.read(1))
+        await asyncio.wait({run, hangup}, return_when=asyncio.FIRST_COMPLETED)
+        hangup.cancel()
+        if run.done():
+            return {"result": run.result().to_dict()}
+        run.cancel()
+        await asyncio.gather(run, return_exceptions=True)  # killed, temp file deleted
+        return {"cancelled": True}
+
+    def _spec(self, request: dict[str, Any]) -> RunSpec:
+        """The RunSpec for a request; ValueError, KeyError or TypeError if it is not one."""
+        if request.get("version") != PROTOCOL_VERSION:
+            raise ValueError(f"protocol version {request.get('version')!r}; this serve speaks {PROTOCOL_VERSION}")
+        config = RuntimeConfig(
+            timeout=float(request["timeout"]),
+            work_dir=request["work_dir"],
+            env=dict(request["env"]),
+            max_output=int(request["max_output"]),
+            python=str(request["python"]),
+            inherit_env=False,
+        )
+        runtime = PythonRuntime(config)
+        runtime.set_bridge_url(str(request["bridge_url"]), request["token"])
+        if "program" in request:
+            program = str(request["program"])
+        else:
+            tools = request["tools"]
+            runtime.set_tools(self.tools() if tools is None else tools)
+            program = runtime.wrap_code(str(request["code"]), request["input"])
+        spec = runtime.spec(program)
+        if request["work_dir"] is None:
+            spec = replace(spec, temp_dir=request["temp_dir"], cwd=str(request["cwd"]))
+        return spec
+
+    async def _run(self, spec: RunSpec) -> ExecutionResult:
+        async with self._slots:
+            return await run_program(spec, self._lease)
