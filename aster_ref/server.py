@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import json
 import signal
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 MAX_BODY = 1024 * 1024
+MAX_BATCH_CALLS = 1000
+NDJSON = "application/x-ndjson"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 UNAUTHENTICATED_PATHS = frozenset({"/health"})
 
@@ -33,6 +36,10 @@ Alongside = Callable[["HTTPBridgeServer"], AbstractAsyncContextManager[object]]
 def code_execution_context(request: web.Request) -> ToolContext:
     """Default context factory: everything that reaches the bridge over HTTP is PTC code."""
     return ToolContext(caller=CODE_EXECUTION)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value).encode()
 
 
 def _error(status: int, message: str, **extra: Any) -> web.Response:
@@ -83,6 +90,7 @@ class HTTPBridgeServer:
         app.router.add_get("/tools/list", self.list_tools, allow_head=False)
         app.router.add_get("/tools/schema", self.schema, allow_head=False)
         app.router.add_post("/tools/call", self.call)
+        app.router.add_post("/tools/batch", self.batch)
         return app
 
     @web.middleware
@@ -139,26 +147,61 @@ class HTTPBridgeServer:
             body = await request.json()
         except ValueError as exc:  # JSONDecodeError, or UnicodeDecodeError for a body that is not UTF-8
             return _error(400, messages.BAD_JSON.format(error=exc))
+        status, answer = await self.answer_call(body, self.context_factory(request))
+        return web.Response(body=answer, status=status, content_type="application/json")
+
+    async def answer_call(self, body: Any, ctx: ToolContext) -> tuple[int, bytes]:
+        """What /tools/call answers to ``body``: the HTTP status and the JSON. /tools/batch answers each call so."""
         if not isinstance(body, dict):
-            return _error(400, messages.BODY_NOT_OBJECT)
+            return 400, _json({"error": messages.BODY_NOT_OBJECT})
         tool = body.get("tool")
         if not isinstance(tool, str) or not tool:
-            return _error(400, messages.MISSING_TOOL)
+            return 400, _json({"error": messages.MISSING_TOOL})
         tool_input = body.get("input", {})
         if not isinstance(tool_input, dict):
-            return _error(400, messages.INPUT_NOT_OBJECT)
+            return 400, _json({"error": messages.INPUT_NOT_OBJECT})
         try:
-            result = await self.bridge.call(tool, tool_input, self.context_factory(request))
+            result = await self.bridge.call(tool, tool_input, ctx)
         except UnknownToolError as exc:
-            return web.json_response({"success": False, "error": str(exc)}, status=404)
+            return 404, _json({"success": False, "error": str(exc)})
         except ToolNotAllowedError as exc:
-            return web.json_response({"success": False, "error": str(exc)}, status=403)
+            return 403, _json({"success": False, "error": str(exc)})
         except ToolFailure as exc:
-            return web.json_response({"success": False, "error": str(exc)})
+            return 200, _json({"success": False, "error": str(exc)})
         try:
-            return web.json_response({"success": True, "result": result})
+            return 200, _json({"success": True, "result": result})
         except (TypeError, ValueError) as exc:  # a custom handler returned e.g. bytes or a set
-            return _error(500, messages.RESULT_NOT_JSON.format(tool=tool, error=exc))
+            return 500, _json({"error": messages.RESULT_NOT_JSON.format(tool=tool, error=exc)})
+
+    async def batch(self, request: web.Request) -> web.StreamResponse:
+        """POST /tools/batch ``{"calls": [{"tool": ..., "input": ...}, ...]}`` (the SDK sends the calls code
+        makes in the same event-loop tick). The calls run concurrently, as that many /tools/call requests
+        would, and each answer is streamed as soon as it is ready: one line of NDJSON per call,
+        ``{"index": i, "status": s, "answer": ...}`` with what /tools/call would have answered.
+        """
+        try:
+            body = await request.json()
+        except ValueError as exc:
+            return _error(400, messages.BAD_JSON.format(error=exc))
+        calls = body.get("calls") if isinstance(body, dict) else None
+        if not isinstance(calls, list) or not 0 < len(calls) <= MAX_BATCH_CALLS:
+            return _error(400, messages.BATCH_CALLS_INVALID.format(limit=MAX_BATCH_CALLS))
+        ctx = self.context_factory(request)
+        response = web.StreamResponse(headers={"Content-Type": NDJSON})
+        await response.prepare(request)
+        pending = {asyncio.ensure_future(self._batch_line(index, call, ctx)) for index, call in enumerate(calls)}
+        try:
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                await response.write(b"".join(task.result() for task in done))
+            await response.write_eof()
+        except ConnectionResetError:
+            pass  # the client left; its calls still run to the end, as single requests would
+        return response
+
+    async def _batch_line(self, index: int, call: Any, ctx: ToolContext) -> bytes:
+        status, answer = await self.answer_call(call, ctx)
+        return b'{"index": %d, "status": %d, "answer": %s}\n' % (index, status, answer)
 
     # --- lifecycle --------------------------------------------------------------
     @property
