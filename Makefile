@@ -26,7 +26,7 @@ build: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict
 
 bench: $(STAMP)
-	$(VENV)/bin/python bench/bridge.py
+	$(VENV)/bin/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache

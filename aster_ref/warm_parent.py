@@ -38,6 +38,9 @@ PR_SET_CHILD_SUBREAPER = 36
 MAX_MESSAGE = 1 << 22
 MAX_FDS = 8
 EXIT_SETUP_FAILED = 1
+# What aiohttp imports on its first request to a host name (the resolver's thread pool, IDNA): once here,
+# instead of in every run.
+FIRST_REQUEST_IMPORTS = ("concurrent.futures.thread", "encodings.idna")
 
 
 def _prctl(option: int, value: int) -> bool:
@@ -283,6 +286,8 @@ class WarmParent:
             return False
         finally:
             sys.stderr = saved
+        for name in FIRST_REQUEST_IMPORTS:
+            __import__(name)
         # Tracebacks through SDK frames show the prelude's lines, as they would from the program file.
         import linecache
 
