@@ -148,66 +148,85 @@ def reap_all(code_pid: int, code_status: int | None) -> int | None:
 
 
 class Supervisor:
-    """One run: owns the code process and, as a subreaper, everything it starts."""
+    """One run: owns the code process and, as a subreaper, everything it starts.
 
-    def __init__(self, job: dict, run_sock: socket.socket, stdout_fd: int, stderr_fd: int) -> None:
-        self.job = job
-        self.run_sock = run_sock
-        self.stdout_fd = stdout_fd
-        self.stderr_fd = stderr_fd
+    Forked ahead of its run (a *spare*), with its code process forked too and waiting, so a run costs no
+    fork: the parent hands the run to the spare, the spare hands the output pipes to its code process.
+    """
 
-    def start(self) -> dict | None:
-        """Fork the code process. Returns the job in the code process (warm runs); never returns elsewhere."""
+    def __init__(self, jobs: socket.socket, messages: dict) -> None:
+        self.jobs = jobs  # from the parent: the run's job, its socket and its output pipes
+        self.messages = messages
+
+    def wait_for_run(self) -> dict | None:
+        """Returns the job in the (warm) code process; never returns in the supervisor."""
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
         wake_r, wake_w = os.pipe()
         os.set_blocking(wake_w, False)
         signal.set_wakeup_fd(wake_w)
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        to_code, code_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         me = os.getpid()
         pid = os.fork()
         if pid == 0:
-            self.run_sock.close()
-            return CodeProcess(self.job, me).enter(self.stdout_fd, self.stderr_fd)
-        os.close(self.stdout_fd)
-        os.close(self.stderr_fd)
-        _send_line(self.run_sock, {"pid": pid})
-        self.watch(pid, wake_r)
+            self.jobs.close()
+            to_code.close()
+            return CodeProcess(me, self.messages).wait_for_run(code_end)
+        code_end.close()
+        data, fds = _recv_message(self.jobs)
+        if not data:  # the parent is gone: no run will come
+            _kill(pid)
+            os._exit(0)
+        to_code.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds[1:]))])
+        for fd in fds[1:]:
+            os.close(fd)
+        to_code.close()
+        run_sock = socket.socket(fileno=fds[0])
+        _send_line(run_sock, {"pid": pid})
+        self.watch(run_sock, pid, wake_r)
         os._exit(0)
 
-    def watch(self, code_pid: int, wake_r: int) -> None:
+    def watch(self, run_sock: socket.socket, code_pid: int, wake_r: int) -> None:
         poller = select.poll()
-        poller.register(self.run_sock, select.POLLIN)
+        poller.register(run_sock, select.POLLIN)
         poller.register(wake_r, select.POLLIN)
         while True:
             for fd, _event in poller.poll():
                 if fd == wake_r:
                     os.read(wake_r, 512)
                     # Peek (WNOWAIT): the zombie keeps its process group id reserved until the group is killed.
-                    if os.waitid(os.P_PID, code_pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                        self.finish(code_pid)
-                        return
-                elif not _recv_or_eof(self.run_sock):  # the host closed the socket: cancelled, or it died
+                    if os.waitid(os.P_PID, code_pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+                        continue
+                elif not _recv_or_eof(run_sock):  # the host closed the socket: cancelled, or it died
                     reap_all(code_pid, None)
                     return
-                else:  # "kill": the host's timeout
-                    self.finish(code_pid)
-                    return
-
-    def finish(self, code_pid: int) -> None:
-        _send_line(self.run_sock, {"exit": reap_all(code_pid, None)})
+                # The code ended, or the host said "kill" (its timeout).
+                _send_line(run_sock, {"exit": reap_all(code_pid, None)})
+                return
 
 
 class CodeProcess:
     """The process that runs the code, set up as a fresh interpreter would find itself."""
 
-    def __init__(self, job: dict, supervisor: int) -> None:
-        self.job = job
+    def __init__(self, supervisor: int, messages: dict) -> None:
         self.supervisor = supervisor
+        self.messages = messages
+        self.job: dict = {}
+
+    def wait_for_run(self, from_supervisor: socket.socket) -> dict | None:
+        die_with_parent(self.supervisor)
+        data, fds = _recv_message(from_supervisor)
+        if not data:
+            os._exit(0)
+        # Closed with every other descriptor in enter(); detached first, so the object never closes a number
+        # the code has opened since.
+        from_supervisor.detach()
+        self.job = json.loads(data.decode())
+        return self.enter(fds[0], fds[1])
 
     def enter(self, stdout_fd: int, stderr_fd: int) -> dict | None:
         try:
             os.setsid()
-            die_with_parent(self.supervisor)
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             devnull = os.open(os.devnull, os.O_RDONLY)
@@ -235,7 +254,7 @@ class CodeProcess:
         try:
             os.execve(python, [python, self.job["path"]], self.job["env"])
         except OSError as exc:
-            messages = self.job["messages"]
+            messages = self.messages
             template = messages["not_found"] if isinstance(exc, FileNotFoundError) else messages["cannot_run"]
             os.write(2, (template.format(python=python, reason=exc.strerror) + "\n").encode())
             os._exit(EXIT_SETUP_FAILED)
@@ -304,6 +323,10 @@ class WarmParent:
         poller = select.poll()
         poller.register(self.control, select.POLLIN)
         poller.register(wake_r, select.POLLIN)
+        own_fds = [wake_r, wake_w]
+        spare = self.fork_spare(own_fds)
+        if isinstance(spare, dict):
+            return spare
         while True:
             for fd, _event in poller.poll():
                 if fd == wake_r:
@@ -313,29 +336,34 @@ class WarmParent:
                 data, fds = _recv_message(self.control)
                 if not data:
                     return None  # the host closed the runtime
-                job = json.loads(data.decode())
-                job["messages"] = self.messages
-                job = self.fork_supervisor(job, fds, [wake_r, wake_w])
-                if job is not None:
-                    return job
+                try:
+                    spare.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+                except OSError:
+                    pass  # the spare died: the host sees the run end before it started, and tries again
+                spare.close()
+                for received in fds:
+                    os.close(received)
+                spare = self.fork_spare(own_fds)  # for the next run, while this one runs
+                if isinstance(spare, dict):
+                    return spare
 
-    def fork_supervisor(self, job: dict, fds: list[int], own_fds: list[int]) -> dict | None:
-        run_sock = socket.socket(fileno=fds[0])
+    def fork_spare(self, own_fds: list[int]) -> socket.socket | dict:
+        """Fork a supervisor that waits for the next run; the socket to send it. In its code process: the job."""
+        jobs, spare_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         pid = os.fork()
         if pid == 0:
             self.control.close()
+            jobs.close()
             for fd in own_fds:
                 os.close(fd)
             try:
-                return Supervisor(job, run_sock, fds[1], fds[2]).start()
+                return Supervisor(spare_end, self.messages).wait_for_run()
             except BaseException:  # noqa: BLE001 - a supervisor must never fall back into the server loop
                 traceback.print_exc()
                 os._exit(EXIT_SETUP_FAILED)
         self.supervisors.add(pid)
-        run_sock.close()
-        os.close(fds[1])
-        os.close(fds[2])
-        return None
+        spare_end.close()
+        return jobs
 
     def reap(self) -> None:
         """Reap finished supervisors. One that did not end cleanly may have left its run's processes here
