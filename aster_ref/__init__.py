@@ -7,11 +7,14 @@ without importing aiohttp.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
 from . import messages
 
+# `typing` costs `aster-ref run` milliseconds at every start: only type checkers import it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .bridge import CallResult, ToolBridge, ToolCall
     from .code_execute import CodeExecute
     from .errors import ToolFailure, ToolNotAllowedError, UnknownToolError

@@ -32,12 +32,15 @@ import os
 import socket
 import struct
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import messages
 
+# `typing` costs `aster-ref run` milliseconds at every start: only type checkers import it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from typing_extensions import Self
 
 PROTOCOL_VERSION = 1
