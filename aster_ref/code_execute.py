@@ -64,9 +64,11 @@ class CodeExecute:
         return await self.runtime.execute(code, input)
 
     async def close(self) -> None:
+        """Stop the bridge and the runtime's warm parents (the runtime can run again later)."""
         if self.server is not None:
             server, self.server = self.server, None
             await server.shutdown()
+        await self.runtime.close()
 
     async def __aenter__(self) -> Self:
         return self
