@@ -4,17 +4,18 @@
 control socket FD, so it needs nothing from aster_ref and keeps to the standard library (and to Python 3.7
 syntax, so an old interpreter still gets as far as the prelude's "Python 3.10+ is required" message).
 
-It imports the SDK prelude once (asyncio, aiohttp, the AsterBridge client), then for every run:
+It imports the SDK prelude once (asyncio, aiohttp, the AsterBridge client), then serves runs:
 
-* forks a *supervisor*, a child subreaper: every process the run starts stays its descendant, even one that
-  calls setsid(), so the supervisor can kill them all (Linux; elsewhere only the run's process group);
-* the supervisor forks the *code process*: own session and process group, stdin /dev/null, stdout/stderr the
-  host's pipes, the run's environment and working directory, no other file descriptors;
+* each run has a *supervisor*, a child subreaper: every process the run starts stays its descendant, even
+  one that calls setsid(), so the supervisor can kill them all (Linux; elsewhere only the run's process group);
+* the supervisor's child, the *code process*, gets its own session and process group, stdin /dev/null,
+  stdout/stderr the host's pipes, the run's environment and working directory, no other file descriptors;
 * warm runs: the code process runs the program in this already initialised interpreter (the prelude part of
-  the program is not run again); cold runs: it execs the interpreter on the program file.
+  the program is not run again); cold runs: it execs the interpreter on the program file;
+* both are forked before their run arrives (a *spare*), so a run costs no fork on its way.
 
-Host and supervisor talk over a per-run socket: the supervisor sends ``{"pid": N}`` once the code process
-exists and ``{"exit": status}`` once it and every descendant are gone; the host sends ``kill`` (timeout) or
+Host and supervisor talk over a per-run socket: the supervisor sends ``{"pid": N}`` once it has the run and
+``{"exit": status}`` once the code and every descendant are gone; the host sends ``kill`` (timeout) or
 closes the socket (cancelled, or the host died): either kills the whole tree.
 """
 
@@ -123,8 +124,9 @@ def _status_code(status: int) -> int:
     return os.WEXITSTATUS(status)
 
 
-def reap_all(code_pid: int, code_status: int | None) -> int | None:
+def reap_all(code_pid: int) -> int | None:
     """Kill and reap every remaining descendant; return the code process's status if seen."""
+    code_status = None
     try:
         os.killpg(code_pid, signal.SIGKILL)
     except OSError:
@@ -198,10 +200,10 @@ class Supervisor:
                     if os.waitid(os.P_PID, code_pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
                         continue
                 elif not _recv_or_eof(run_sock):  # the host closed the socket: cancelled, or it died
-                    reap_all(code_pid, None)
+                    reap_all(code_pid)
                     return
                 # The code ended, or the host said "kill" (its timeout).
-                _send_line(run_sock, {"exit": reap_all(code_pid, None)})
+                _send_line(run_sock, {"exit": reap_all(code_pid)})
                 return
 
 

@@ -562,3 +562,19 @@ async def test_a_warm_run_of_the_sdk_shows_sdk_frames_in_tracebacks(
     result = await make_runtime(bridge_server, work_dir).execute('await Read(path="x.txt")')
     assert 'File "<aster-prelude>", line' in result.stderr
     assert "raise ToolError(" in result.stderr
+
+
+async def test_code_that_kills_its_supervisor_ends_the_run_and_leaves_nothing(
+    work_dir: Path, dies: Callable[[int], bool]
+) -> None:
+    code = (
+        "import os, signal, subprocess\n"
+        "sleeper = subprocess.Popen(['setsid', 'sleep', '600'])\n"
+        "open('sleeper.pid', 'w').write(str(sleeper.pid))\n"
+        "os.kill(os.getppid(), signal.SIGKILL)\n"
+        "signal.pause()\n"
+    )
+    result = await make_runtime(None, work_dir).execute(code)
+    assert (result.success, result.error, result.exit_code) == (False, messages.RUN_SUPERVISOR_LOST, None)
+    assert dies(int((work_dir / "sleeper.pid").read_text()))  # adopted and killed by the warm parent
+    assert (await make_runtime(None, work_dir).execute("print(1)")).output == 1
