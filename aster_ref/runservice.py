@@ -6,12 +6,13 @@ import asyncio
 import json
 import logging
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from . import messages
-from .defaults import DEFAULT_MAX_CONCURRENCY
+from .defaults import DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT
 from .runsocket import MAX_REQUEST, PROTOCOL_VERSION, peer_is_me, socket_path
 from .runtime import ExecutionResult, PythonRuntime, RunSpec, RuntimeConfig, run_program
 from .warm import POOL
@@ -92,25 +93,29 @@ class RunService:
         """The RunSpec for a request; ValueError, KeyError or TypeError if it is not one."""
         if request.get("version") != PROTOCOL_VERSION:
             raise ValueError(f"protocol version {request.get('version')!r}; this serve speaks {PROTOCOL_VERSION}")
+        timeout = float(request.get("timeout", DEFAULT_TIMEOUT))
+        max_output = int(request.get("max_output", DEFAULT_MAX_OUTPUT))
+        if timeout <= 0 or max_output <= 0:
+            raise ValueError("timeout and max_output must be positive")
         config = RuntimeConfig(
-            timeout=float(request["timeout"]),
-            work_dir=request["work_dir"],
-            env=dict(request["env"]),
-            max_output=int(request["max_output"]),
-            python=str(request["python"]),
-            inherit_env=False,
+            timeout=timeout,
+            work_dir=request.get("work_dir"),
+            env=dict(request.get("env") or {}),
+            max_output=max_output,
+            python=str(request.get("python") or sys.executable),
+            inherit_env="env" not in request,  # without one, the code gets serve's environment
         )
         runtime = PythonRuntime(config)
-        runtime.set_bridge_url(str(request["bridge_url"]), request["token"])
+        runtime.set_bridge_url(str(request["bridge_url"]), request.get("token"))
         if "program" in request:
             program = str(request["program"])
         else:
-            tools = request["tools"]
+            tools = request.get("tools")
             runtime.set_tools(self.tools() if tools is None else tools)
-            program = runtime.wrap_code(str(request["code"]), request["input"])
+            program = runtime.wrap_code(str(request["code"]), request.get("input"))
         spec = runtime.spec(program)
-        if request["work_dir"] is None:
-            spec = replace(spec, temp_dir=request["temp_dir"], cwd=str(request["cwd"]))
+        if config.work_dir is None:
+            spec = replace(spec, temp_dir=request.get("temp_dir"), cwd=str(request.get("cwd") or spec.cwd))
         return spec
 
     async def _run(self, spec: RunSpec) -> ExecutionResult:

@@ -10,14 +10,16 @@ Path: ``$XDG_RUNTIME_DIR/aster-ref/P.sock``, or ``/tmp/aster-ref-UID/P.sock`` wi
 
 Protocol (version 1): one connection per run; each side sends one line of UTF-8 JSON.
 
-* request: ``{"version": 1, "code": str, "tools": [str] | null, "input": object | null}`` (tools null: every
-  tool the bridge lets code call) or ``{"version": 1, "program": str}`` (already wrapped), plus
-  ``"bridge_url": str, "token": str | null, "timeout": seconds, "max_output": bytes, "python": str,
-  "work_dir": str | null, "temp_dir": str | null, "cwd": str, "env": {str: str}``. ``env`` is the whole
-  environment of the code (the runtime adds PYTHONIOENCODING, ASTER_BRIDGE_URL and ASTER_BRIDGE_TOKEN);
-  without ``work_dir`` the temp file goes to ``temp_dir`` (null: serve's) and the code runs in ``cwd``.
-* answer: ``{"result": ExecutionResult}`` (``aster_ref.ExecutionResult.to_dict()``), or ``{"error": message}``
-  for a request it refuses (a bad tool name, a missing field, another version).
+* request: ``{"version": 1, "bridge_url": str, "code": str}`` or ``{"version": 1, "bridge_url": str,
+  "program": str}`` (already wrapped), and optionally: ``"tools": [str]`` (default: every tool the bridge
+  lets code call), ``"input": object``, ``"token": str``, ``"timeout": seconds`` (default 30),
+  ``"max_output": bytes`` (default 1 MiB), ``"python": path`` (default: serve's interpreter),
+  ``"work_dir": absolute path`` (temp file and working directory), ``"temp_dir"`` and ``"cwd"`` (used
+  without ``work_dir``; default: serve's), ``"env": {str: str}``: the whole environment of the code (the
+  runtime adds PYTHONIOENCODING, ASTER_BRIDGE_URL and ASTER_BRIDGE_TOKEN; default: serve's environment).
+* answer: ``{"result": ExecutionResult}`` (``aster_ref.ExecutionResult.to_dict()``, as ``aster-ref run
+  --json`` prints it), or ``{"error": message}`` for a request it refuses (a bad tool name, a missing or
+  bad field, another version).
 * cancel: the client shuts down its sending side; serve kills the run and everything it started, deletes the
   temp file, answers ``{"cancelled": true}`` and closes. A client that just disconnects cancels too.
 

@@ -518,12 +518,45 @@ def test_serve_with_an_unsafe_socket_directory_warns_and_run_runs_locally(
     assert reason in stderr
 
 
-def test_the_run_socket_refuses_a_request_it_cannot_read(bridge: Bridge, own_run_sockets: Path) -> None:
+def ask_serve(bridge: Bridge, run_sockets: Path, request: dict) -> dict:
+    """Send one request on the run socket of ``bridge`` the way another client (the Go mirror) would."""
     with socket.socket(socket.AF_UNIX) as client:
-        client.connect(str(own_run_sockets / "aster-ref" / f"{bridge.port}.sock"))
-        client.sendall(b'{"version": 1, "code": "print(1)"}\n')
-        answer = json.loads(client.makefile().readline())
-    assert answer == {"error": messages.RUN_REQUEST_INVALID.format(error="'timeout'")}
+        client.connect(str(run_sockets / "aster-ref" / f"{bridge.port}.sock"))
+        client.sendall(json.dumps(request).encode() + b"\n")
+        return json.loads(client.makefile().readline())
+
+
+def test_the_run_socket_runs_a_minimal_request_with_the_defaults(bridge: Bridge, own_run_sockets: Path) -> None:
+    request = {"version": 1, "bridge_url": bridge.url, "code": 'print(await Read(path="test.txt"), end="")'}
+    result = ask_serve(bridge, own_run_sockets, request)["result"]
+    assert (result["success"], result["stdout"]) == (True, "hello\n")
+
+
+@pytest.mark.parametrize(
+    ("request_body", "error"),
+    [
+        ({"version": 1, "code": "print(1)"}, "'bridge_url'"),
+        (
+            {"version": 2, "bridge_url": "http://localhost:1", "code": "print(1)"},
+            "protocol version 2; this serve speaks 1",
+        ),
+        (
+            {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "timeout": 0},
+            "timeout and max_output must be positive",
+        ),
+        (
+            {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "tools": ["my-tool"]},
+            messages.BAD_TOOL_NAME.format(tool="my-tool"),
+        ),
+    ],
+    ids=["no-bridge-url", "other-version", "zero-timeout", "bad-tool"],
+)
+def test_the_run_socket_refuses_a_request_it_cannot_run(
+    bridge: Bridge, own_run_sockets: Path, request_body: dict, error: str
+) -> None:
+    assert ask_serve(bridge, own_run_sockets, request_body) == {
+        "error": messages.RUN_REQUEST_INVALID.format(error=error)
+    }
 
 
 def test_run_says_so_when_serve_closes_the_socket_without_an_answer(own_run_sockets: Path, tmp_path: Path) -> None:
