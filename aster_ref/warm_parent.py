@@ -153,11 +153,13 @@ class Supervisor:
     """One run: owns the code process and, as a subreaper, everything it starts.
 
     Forked ahead of its run (a *spare*), with its code process forked too and waiting, so a run costs no
-    fork: the parent hands the run to the spare, the spare hands the output pipes to its code process.
+    fork: the parent sends the job and the output pipes straight to the code process, and the run's socket
+    to the supervisor.
     """
 
-    def __init__(self, jobs: socket.socket, messages: dict) -> None:
-        self.jobs = jobs  # from the parent: the run's job, its socket and its output pipes
+    def __init__(self, from_parent: socket.socket, code_end: socket.socket, messages: dict) -> None:
+        self.from_parent = from_parent
+        self.code_end = code_end  # the code process's end of the parent's job socket
         self.messages = messages
 
     def wait_for_run(self) -> dict | None:
@@ -167,22 +169,16 @@ class Supervisor:
         os.set_blocking(wake_w, False)
         signal.set_wakeup_fd(wake_w)
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-        to_code, code_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         me = os.getpid()
         pid = os.fork()
         if pid == 0:
-            self.jobs.close()
-            to_code.close()
-            return CodeProcess(me, self.messages).wait_for_run(code_end)
-        code_end.close()
-        data, fds = _recv_message(self.jobs)
-        if not data:  # the parent is gone: no run will come
+            self.from_parent.close()
+            return CodeProcess(me, self.messages).wait_for_run(self.code_end)
+        self.code_end.close()
+        _data, fds = _recv_message(self.from_parent)
+        if not fds:  # the parent is gone: no run will come
             _kill(pid)
             os._exit(0)
-        to_code.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds[1:]))])
-        for fd in fds[1:]:
-            os.close(fd)
-        to_code.close()
         run_sock = socket.socket(fileno=fds[0])
         _send_line(run_sock, {"pid": pid})
         self.watch(run_sock, pid, wake_r)
@@ -288,6 +284,28 @@ def _reopen_stdio() -> None:
         setattr(sys, "__" + name + "__", stream)
 
 
+class Spare:
+    """The parent's ends of a waiting supervisor's socket and of its code process's socket."""
+
+    def __init__(self, to_supervisor: socket.socket, to_code: socket.socket) -> None:
+        self.to_supervisor = to_supervisor
+        self.to_code = to_code
+
+
+def _hand_over(spare: Spare, job: bytes, fds: list[int]) -> bool:
+    """Give the run to the spare: job and output pipes to its code process first, the run's socket to its
+    supervisor. False if the spare is gone."""
+    try:
+        spare.to_code.sendmsg([job], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds[1:]))])
+        spare.to_supervisor.sendmsg([b"run"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds[:1]))])
+        return True
+    except OSError:
+        return False
+    finally:
+        spare.to_code.close()
+        spare.to_supervisor.close()
+
+
 class WarmParent:
     def __init__(self, control: socket.socket, messages: dict) -> None:
         self.control = control
@@ -338,34 +356,41 @@ class WarmParent:
                 data, fds = _recv_message(self.control)
                 if not data:
                     return None  # the host closed the runtime
-                try:
-                    spare.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
-                except OSError:
-                    pass  # the spare died: the host sees the run end before it started, and tries again
-                spare.close()
+                # fds: the run's socket, stdout, stderr. A spare that died while it waited gets one successor.
+                if not _hand_over(spare, data, fds):
+                    spare = self.fork_spare(own_fds + fds)
+                    if isinstance(spare, dict):
+                        return spare
+                    _hand_over(spare, data, fds)
                 for received in fds:
                     os.close(received)
                 spare = self.fork_spare(own_fds)  # for the next run, while this one runs
                 if isinstance(spare, dict):
                     return spare
 
-    def fork_spare(self, own_fds: list[int]) -> socket.socket | dict:
-        """Fork a supervisor that waits for the next run; the socket to send it. In its code process: the job."""
-        jobs, spare_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    def fork_spare(self, own_fds: list[int]) -> Spare | dict:
+        """Fork a supervisor and its code process to wait for the next run. In that code process: the job.
+
+        ``own_fds``: this process's descriptors that the spare must not keep.
+        """
+        to_supervisor, supervisor_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        to_code, code_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         pid = os.fork()
         if pid == 0:
             self.control.close()
-            jobs.close()
+            to_supervisor.close()
+            to_code.close()
             for fd in own_fds:
                 os.close(fd)
             try:
-                return Supervisor(spare_end, self.messages).wait_for_run()
+                return Supervisor(supervisor_end, code_end, self.messages).wait_for_run()
             except BaseException:  # noqa: BLE001 - a supervisor must never fall back into the server loop
                 traceback.print_exc()
                 os._exit(EXIT_SETUP_FAILED)
         self.supervisors.add(pid)
-        spare_end.close()
-        return jobs
+        supervisor_end.close()
+        code_end.close()
+        return Spare(to_supervisor, to_code)
 
     def reap(self) -> None:
         """Reap finished supervisors. One that did not end cleanly may have left its run's processes here

@@ -578,3 +578,30 @@ async def test_code_that_kills_its_supervisor_ends_the_run_and_leaves_nothing(
     assert (result.success, result.error, result.exit_code) == (False, messages.RUN_SUPERVISOR_LOST, None)
     assert dies(int((work_dir / "sleeper.pid").read_text()))  # adopted and killed by the warm parent
     assert (await make_runtime(None, work_dir).execute("print(1)")).output == 1
+
+
+def children_of(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+async def test_a_spare_that_died_while_waiting_is_replaced_by_the_same_parent(
+    work_dir: Path, dies: Callable[[int], bool]
+) -> None:
+    runtime = make_runtime(None, work_dir, env=own_startup_environment())
+    assert (await runtime.execute("print(1)")).success
+    (parent,) = runtime.warm_parents()
+    spares = children_of(parent)  # the supervisor waiting for the next run (its code process dies with it)
+    assert spares
+    for spare in spares:
+        os.kill(spare, signal.SIGKILL)
+    assert all(dies(spare) for spare in spares)
+    assert (await runtime.execute("print(2)")).output == 2
+    assert runtime.warm_parents() == [parent]
+    await runtime.close()
