@@ -144,36 +144,45 @@ async def _drain(reader: asyncio.StreamReader, output: _Output) -> None:
         output.feed(chunk)
 
 
-async def _pipe_reader(fd: int) -> tuple[asyncio.StreamReader, asyncio.BaseTransport]:
-    reader = asyncio.StreamReader(limit=READ_CHUNK)
-    transport, _ = await asyncio.get_running_loop().connect_read_pipe(
-        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", buffering=0)
-    )
-    return reader, transport
-
-
 def _failed_to_start(error: str, started: float) -> ExecutionResult:
     # stderr as if the child had printed the error, so `aster-ref run` ends it with a newline like the others.
     return ExecutionResult(False, stderr=error + "\n", error=error, duration=time.monotonic() - started)
 
 
 class _Run:
-    """A started run, seen from the host: the supervisor's socket and the code's stdout and stderr."""
+    """A run seen from the host: the socket to its supervisor and the read ends of the code's stdout and stderr.
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader = reader
-        self.writer = writer
+    It owns them from the start, so a run that fails or is cancelled while it starts closes them too (and
+    closing the socket makes the supervisor kill the code).
+    """
+
+    def __init__(self, sock: socket.socket, stdout_fd: int, stderr_fd: int) -> None:
+        self.sock = sock
+        self.outputs = [os.fdopen(fd, "rb", buffering=0) for fd in (stdout_fd, stderr_fd)]
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
         self.pipes: list[asyncio.BaseTransport] = []
         self.streams: list[asyncio.StreamReader] = []
 
-    async def attach(self, stdout_fd: int, stderr_fd: int) -> None:
-        for fd in (stdout_fd, stderr_fd):
-            stream, transport = await _pipe_reader(fd)
+    async def started(self) -> bool:
+        """Wait for the supervisor's ``{"pid": N}``; False if the parent was gone before the code started."""
+        self.reader, self.writer = await asyncio.open_unix_connection(sock=self.sock)
+        try:
+            return bool(await asyncio.wait_for(self.reader.readline(), START_TIMEOUT))
+        except asyncio.TimeoutError:
+            return False
+
+    async def attach(self) -> None:
+        loop = asyncio.get_running_loop()
+        for output in self.outputs:
+            stream = asyncio.StreamReader(limit=READ_CHUNK)
+            transport, _ = await loop.connect_read_pipe(lambda s=stream: asyncio.StreamReaderProtocol(s), output)
             self.streams.append(stream)
             self.pipes.append(transport)
 
     async def exit_status(self) -> int | None:
         """The code's exit status once it and everything it started are gone; None if the supervisor died."""
+        assert self.reader is not None
         line = await self.reader.readline()
         try:
             return int(json.loads(line)["exit"])
@@ -182,6 +191,7 @@ class _Run:
 
     async def kill(self) -> int | None:
         """Kill the code and its descendants; their status, or None if the supervisor does not answer."""
+        assert self.writer is not None
         try:
             self.writer.write(b"kill\n")
             return await asyncio.wait_for(self.exit_status(), KILL_GRACE)
@@ -189,9 +199,15 @@ class _Run:
             return None
 
     def close(self) -> None:
-        self.writer.close()  # if the supervisor still runs, this kills the code too
+        # If the supervisor still runs, closing its socket kills the code too.
+        if self.writer is not None:
+            self.writer.close()
+        else:
+            self.sock.close()
         for transport in self.pipes:
             transport.close()
+        for output in self.outputs:
+            output.close()
 
 
 async def _submit(parent: WarmParent, job: dict[str, Any]) -> _Run | None:
@@ -199,30 +215,23 @@ async def _submit(parent: WarmParent, job: dict[str, Any]) -> _Run | None:
     host_end, run_end = socket.socketpair()
     stdout_r, stdout_w = os.pipe()
     stderr_r, stderr_w = os.pipe()
+    run = _Run(host_end, stdout_r, stderr_r)
     try:
-        parent.submit(job, [run_end.fileno(), stdout_w, stderr_w])
-        sent = True
-    except OSError:
-        sent = False
-    finally:
-        run_end.close()
-        os.close(stdout_w)
-        os.close(stderr_w)
-    if sent:
-        reader, writer = await asyncio.open_unix_connection(sock=host_end)
-        run = _Run(reader, writer)
         try:
-            started = await asyncio.wait_for(reader.readline(), START_TIMEOUT)  # {"pid": N}
-        except asyncio.TimeoutError:
-            started = b""
-        if started:
-            await run.attach(stdout_r, stderr_r)
+            parent.submit(job, [run_end.fileno(), stdout_w, stderr_w])
+        finally:
+            run_end.close()
+            os.close(stdout_w)
+            os.close(stderr_w)
+        if await run.started():
+            await run.attach()
             return run
-        writer.close()
-    else:
-        host_end.close()
-    os.close(stdout_r)
-    os.close(stderr_r)
+    except OSError:
+        pass
+    except BaseException:
+        run.close()
+        raise
+    run.close()
     return None
 
 

@@ -24,6 +24,7 @@ from aster_ref import (
     messages,
 )
 from aster_ref.defaults import DEFAULT_MAX_OUTPUT
+from aster_ref.runtime import _Run
 from aster_ref.warm import WarmParent
 
 
@@ -605,3 +606,25 @@ async def test_a_spare_that_died_while_waiting_is_replaced_by_the_same_parent(
     assert (await runtime.execute("print(2)")).output == 2
     assert runtime.warm_parents() == [parent]
     await runtime.close()
+
+
+async def test_cancelling_a_run_that_is_still_starting_kills_the_code(
+    work_dir: Path, dies: Callable[[int], bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The code starts as soon as it gets its job; the host may not have finished setting up its side yet.
+    stuck = asyncio.Event()
+
+    async def attach_never(self: object) -> None:
+        await stuck.wait()
+
+    monkeypatch.setattr(_Run, "attach", attach_never)
+    code = "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
+    run = asyncio.create_task(make_runtime(None, work_dir).execute(code))
+    pid_file = work_dir / "run.pid"
+    while not pid_file.exists() or not pid_file.read_text():
+        await asyncio.sleep(0.02)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    assert dies(int(pid_file.read_text()))
+    assert temp_files(work_dir) == []
