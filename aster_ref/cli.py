@@ -30,7 +30,7 @@ from .runsocket import RunClient
 # `typing` costs `aster-ref run` milliseconds at every start: only type checkers import it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Coroutine, Sequence
     from typing import Any
 
     from .runtime import ExecutionResult
@@ -116,8 +116,18 @@ def _load_schemas(path: str) -> list[ToolSchema]:
 
 
 # --- serve ----------------------------------------------------------------------
+def event_loop_runner() -> Callable[[Coroutine[Any, Any, None]], None]:
+    """uvloop.run if uvloop is installed (the ``fast`` extra), else asyncio.run."""
+    try:
+        import uvloop
+    except ImportError:
+        import asyncio
+
+        return asyncio.run
+    return uvloop.run
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    import asyncio
     import logging
 
     from .bridge import ToolBridge
@@ -138,7 +148,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return RunService(bound.port, lambda: bound.bridge.list(CODE_EXECUTION))
 
     try:
-        asyncio.run(server.serve_forever(alongside=run_service))
+        event_loop_runner()(server.serve_forever(alongside=run_service))
     except OSError as exc:
         address = format_address(args.host, args.port)
         print(

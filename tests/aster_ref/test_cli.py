@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from aster_ref import ExecutionResult, messages
+from aster_ref.cli import event_loop_runner
 
 CLI = [sys.executable, "-m", "aster_ref"]
 LISTENING = re.compile(re.escape(messages.LISTENING.format(address="127.0.0.1:")) + r"(\d+)")
@@ -577,3 +579,11 @@ def test_run_says_so_when_serve_closes_the_socket_without_an_answer(own_run_sock
         closer.join()
     (directory / "9.sock").unlink()
     assert (result.returncode, result.stderr) == (1, messages.RUN_SOCKET_CLOSED + "\n")
+
+
+def test_serve_runs_on_uvloop_when_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvloop  # requirements.lock installs the fast extra
+
+    assert event_loop_runner() is uvloop.run
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # not installed
+    assert event_loop_runner() is asyncio.run
