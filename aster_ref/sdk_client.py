@@ -218,10 +218,13 @@ class AsterBridge:
                 if response.status in (404, 405):
                     self.batch_supported = False
                 return False
+            rest = b""
             try:
-                async for line in response.content:
-                    answer = json.loads(line)
-                    calls[answer["index"]].resolve(answer["status"], answer["answer"])
+                async for chunk in response.content.iter_any():  # all the answers that have arrived
+                    *lines, rest = (rest + chunk).split(b"\n")
+                    for line in lines:
+                        answer = json.loads(line)
+                        calls[answer["index"]].resolve(answer["status"], answer["answer"])
             except (ValueError, LookupError, TypeError):
                 pass  # not an answer we can read: the calls it leaves get a connection error
             return True
