@@ -192,9 +192,17 @@ async def test_output_past_max_output_is_truncated_with_a_marker(
     assert result.stderr == "e" * 1000 + marker
 
 
+@pytest.mark.parametrize("while_starting", [False, True], ids=["running", "still-starting"])
 async def test_cancellation_kills_the_run_and_deletes_the_temp_file(
-    work_dir: Path, dies: Callable[[int], bool]
+    work_dir: Path, dies: Callable[[int], bool], monkeypatch: pytest.MonkeyPatch, while_starting: bool
 ) -> None:
+    if while_starting:  # the code starts as soon as it gets its job, before the host has set up its side
+        stuck = asyncio.Event()
+
+        async def attach_never(self: object) -> None:
+            await stuck.wait()
+
+        monkeypatch.setattr(_Run, "attach", attach_never)
     code = "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
     run = asyncio.create_task(make_runtime(None, work_dir).execute(code))
     pid_file = work_dir / "run.pid"
@@ -606,25 +614,3 @@ async def test_a_spare_that_died_while_waiting_is_replaced_by_the_same_parent(
     assert (await runtime.execute("print(2)")).output == 2
     assert runtime.warm_parents() == [parent]
     await runtime.close()
-
-
-async def test_cancelling_a_run_that_is_still_starting_kills_the_code(
-    work_dir: Path, dies: Callable[[int], bool], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The code starts as soon as it gets its job; the host may not have finished setting up its side yet.
-    stuck = asyncio.Event()
-
-    async def attach_never(self: object) -> None:
-        await stuck.wait()
-
-    monkeypatch.setattr(_Run, "attach", attach_never)
-    code = "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
-    run = asyncio.create_task(make_runtime(None, work_dir).execute(code))
-    pid_file = work_dir / "run.pid"
-    while not pid_file.exists() or not pid_file.read_text():
-        await asyncio.sleep(0.02)
-    run.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await run
-    assert dies(int(pid_file.read_text()))
-    assert temp_files(work_dir) == []
