@@ -93,6 +93,7 @@ class WarmParent:
             self.restart()
 
     def restart(self) -> None:
+        """Stop the parent if it runs, start a new one and wait until it is ready."""
         self.stop()
         host, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
