@@ -244,16 +244,16 @@ class HTTPBridgeServer:
         ``alongside(server)`` is a context entered once the port is bound, before the listening line
         (``aster-ref serve`` runs its run socket in it).
         """
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):  # before the listening line: a signal right after it stops cleanly
+            loop.add_signal_handler(sig, stop.set)
         await self.start_async()
         try:
             async with AsyncExitStack() as stack:
                 if alongside is not None:
                     await stack.enter_async_context(alongside(self))
                 print(messages.LISTENING.format(address=self.address), flush=True)
-                stop = asyncio.Event()
-                loop = asyncio.get_running_loop()
-                for sig in (signal.SIGINT, signal.SIGTERM):
-                    loop.add_signal_handler(sig, stop.set)
                 await stop.wait()
         finally:
             await self.shutdown()
