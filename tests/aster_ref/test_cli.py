@@ -498,6 +498,7 @@ def test_a_stale_run_socket_is_ignored(workspace: Path, own_run_sockets: Path, t
             assert json.loads(result.stdout)["output"].startswith(tempfile.gettempdir())  # a cold local run
         finally:
             running.stop()
+            socket_file.unlink()
 
 
 def test_serve_with_an_unsafe_socket_directory_warns_and_run_runs_locally(
@@ -588,3 +589,21 @@ def test_serve_runs_on_uvloop_when_it_is_installed(monkeypatch: pytest.MonkeyPat
     assert event_loop_runner() is uvloop.run
     monkeypatch.setitem(sys.modules, "uvloop", None)  # not installed
     assert event_loop_runner() is asyncio.run
+
+
+def test_ctrl_c_right_after_the_listening_line_stops_serve_cleanly(workspace: Path, own_run_sockets: Path) -> None:
+    # Before the fix, a signal this early raised KeyboardInterrupt: exit 130 and the cleanup skipped.
+    serves = [
+        subprocess.Popen([*CLI, "serve", "--port", "0", "--root", str(workspace)], stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    ports = []
+    for serve in serves:
+        assert serve.stdout is not None
+        line = serve.stdout.readline()
+        serve.send_signal(signal.SIGINT)
+        match = LISTENING.fullmatch(line.strip())
+        assert match is not None
+        ports.append(match.group(1))
+    assert [serve.wait(timeout=30) for serve in serves] == [0] * len(serves)
+    assert [port for port in ports if (own_run_sockets / "aster-ref" / f"{port}.sock").exists()] == []
