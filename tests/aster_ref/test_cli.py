@@ -498,7 +498,7 @@ def test_a_stale_run_socket_is_ignored(workspace: Path, own_run_sockets: Path, t
             assert json.loads(result.stdout)["output"].startswith(tempfile.gettempdir())  # a cold local run
         finally:
             running.stop()
-            socket_file.unlink()
+            socket_file.unlink(missing_ok=True)
 
 
 def test_serve_with_an_unsafe_socket_directory_warns_and_run_runs_locally(
