@@ -614,3 +614,24 @@ async def test_a_spare_that_died_while_waiting_is_replaced_by_the_same_parent(
     assert (await runtime.execute("print(2)")).output == 2
     assert runtime.warm_parents() == [parent]
     await runtime.close()
+
+
+async def test_an_interpreter_that_cannot_be_run_is_named_with_the_reason(work_dir: Path, tmp_path: Path) -> None:
+    not_executable = tmp_path / "python3"
+    not_executable.write_text("")
+    result = await make_runtime(None, work_dir, python=str(not_executable)).execute("print(1)")
+    reason = os.strerror(13)  # Permission denied
+    assert result.error == messages.PYTHON_CANNOT_RUN.format(python=not_executable, reason=reason)
+    assert temp_files(work_dir) == []
+
+
+async def test_a_parent_that_refuses_every_run_gives_a_clear_error(
+    work_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: WarmParent, job: dict, fds: list[int]) -> None:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(WarmParent, "submit", refuse)
+    result = await make_runtime(None, work_dir, env=own_startup_environment()).execute("print(1)")
+    assert (result.success, result.error) == (False, messages.RUNTIME_UNAVAILABLE)
+    assert temp_files(work_dir) == []
