@@ -6,9 +6,12 @@ import asyncio
 import json
 import logging
 import os
+import socket
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import messages
@@ -21,6 +24,25 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 log = logging.getLogger("aster_ref.runservice")
+STALE_AFTER = 10.0  # seconds
+
+
+def remove_stale_sockets(directory: Path) -> None:
+    """Remove the sockets of serves that were killed (SIGKILL leaves the file): those nothing listens on.
+
+    Only files bound a while ago: a serve that is starting binds its socket a moment before it listens.
+    """
+    settled = time.time() - STALE_AFTER
+    for path in directory.glob("*.sock"):
+        with socket.socket(socket.AF_UNIX) as probe:
+            try:
+                if path.lstat().st_mtime > settled:
+                    continue
+                probe.connect(str(path))
+            except ConnectionRefusedError:
+                path.unlink(missing_ok=True)
+            except OSError:
+                continue  # gone meanwhile, or not a socket of ours to judge
 
 
 class RunService:
@@ -48,6 +70,7 @@ class RunService:
                 raise PermissionError(messages.RUN_SOCKET_DIR_UNSAFE.format(path=directory))
             # Only one serve can have the TCP port, so a socket file left here belongs to one that is gone.
             self.path.unlink(missing_ok=True)
+            remove_stale_sockets(directory)
             self._server = await asyncio.start_unix_server(self._handle, str(self.path), limit=MAX_REQUEST)
         except OSError as exc:
             log.warning(messages.RUN_SOCKET_UNAVAILABLE.format(path=self.path, reason=exc))

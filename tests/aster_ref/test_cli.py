@@ -607,3 +607,18 @@ def test_ctrl_c_right_after_the_listening_line_stops_serve_cleanly(workspace: Pa
         ports.append(match.group(1))
     assert [serve.wait(timeout=30) for serve in serves] == [0] * len(serves)
     assert [port for port in ports if (own_run_sockets / "aster-ref" / f"{port}.sock").exists()] == []
+
+
+def test_serve_removes_run_sockets_left_by_killed_serves(workspace: Path, own_run_sockets: Path) -> None:
+    directory = own_run_sockets / "aster-ref"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    left, fresh = directory / "1.sock", directory / "2.sock"
+    for path in (left, fresh):
+        with socket.socket(socket.AF_UNIX) as dead:  # bound, then closed: what SIGKILL leaves
+            dead.bind(str(path))
+    old = time.time() - 60
+    os.utime(left, (old, old))
+    running = start_bridge("--root", str(workspace))
+    running.stop()
+    assert (left.exists(), fresh.exists()) == (False, True)  # a fresh one may be a serve still starting
+    fresh.unlink()
