@@ -35,7 +35,7 @@ site: $(STAMP)
 build: site
 
 bench: $(STAMP)
-	$(VENV)/bin/python bench/bridge.py
+	$(VENV)/bin/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache node_modules

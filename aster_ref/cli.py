@@ -1,30 +1,46 @@
-"""The aster-ref command line: serve, run, wrap, call."""
+"""The aster-ref command line: serve, run, wrap, call.
+
+``aster-ref run`` against a running ``aster-ref serve`` hands the code to serve over the run socket
+(``aster_ref.runsocket``) and must start fast, so this module imports only the standard library at the
+top; each command imports the parts of aster_ref it needs (aiohttp among them) when it runs.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import tempfile
 from pathlib import Path
-from typing import Any
 
 from . import messages
-from .bridge import ToolBridge
-from .errors import UnknownToolError
-from .runtime import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, ExecutionResult, PythonRuntime, RuntimeConfig
-from .schema import DIRECT, Registry, ToolContext, ToolSchema
-from .sdk import wrap_code
-from .sdk_client import DEFAULT_BRIDGE_URL, TOKEN_ENV, URL_ENV, AsterBridge, BridgeError
-from .server import DEFAULT_HOST, DEFAULT_PORT, HTTPBridgeServer, format_address
-from .tools import DEFAULT_CODE_TOOLS
+from .defaults import (
+    DEFAULT_BRIDGE_URL,
+    DEFAULT_HOST,
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    TOKEN_ENV,
+    URL_ENV,
+)
+from .runsocket import RunClient
+
+# `typing` costs `aster-ref run` milliseconds at every start: only type checkers import it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine, Sequence
+    from typing import Any
+
+    from .runtime import ExecutionResult
+    from .schema import Registry, ToolSchema
+    from .server import HTTPBridgeServer
 
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 TOOL_LIST_TIMEOUT = 5.0
+# `aster-ref run` ends the code, its children and its temp file on each of these, then exits 128 + the number.
+CLEANUP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class UsageError(Exception):
@@ -66,6 +82,9 @@ def _allowed(values: list[str] | None) -> list[str]:
 
 def build_registry(root: str, allow: Sequence[str] = (), schemas_file: str | None = None) -> Registry:
     """Built-in tools in ``root``, with metadata from ``schemas_file`` and ``allow`` opened to code."""
+    from .errors import UnknownToolError
+    from .schema import Registry
+
     try:
         registry = Registry.builtin(root)
     except OSError as exc:
@@ -85,6 +104,8 @@ def build_registry(root: str, allow: Sequence[str] = (), schemas_file: str | Non
 
 
 def _load_schemas(path: str) -> list[ToolSchema]:
+    from .schema import ToolSchema
+
     try:
         entries = json.loads(Path(path).read_text(encoding="utf-8"))
         if not isinstance(entries, list):
@@ -95,7 +116,25 @@ def _load_schemas(path: str) -> list[ToolSchema]:
 
 
 # --- serve ----------------------------------------------------------------------
+def event_loop_runner() -> Callable[[Coroutine[Any, Any, None]], None]:
+    """uvloop.run if uvloop is installed (the ``fast`` extra), else asyncio.run."""
+    try:
+        import uvloop
+    except ImportError:
+        import asyncio
+
+        return asyncio.run
+    return uvloop.run
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from .bridge import ToolBridge
+    from .runservice import RunService
+    from .schema import CODE_EXECUTION
+    from .server import HTTPBridgeServer, format_address
+
     registry = build_registry(args.root, _allowed(args.allow), args.schemas)
     logging.basicConfig(
         level=logging.INFO,
@@ -104,8 +143,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stream=sys.stderr,
     )
     server = HTTPBridgeServer(ToolBridge(registry), args.host, args.port, token=args.token)
+
+    def run_service(bound: HTTPBridgeServer) -> RunService:
+        return RunService(bound.port, lambda: bound.bridge.list(CODE_EXECUTION))
+
     try:
-        asyncio.run(server.serve_forever())
+        event_loop_runner()(server.serve_forever(alongside=run_service))
     except OSError as exc:
         address = format_address(args.host, args.port)
         print(
@@ -117,8 +160,87 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # --- run / wrap -------------------------------------------------------------------
+class Interrupted(Exception):
+    """A cleanup signal arrived while `aster-ref run` waited for the code."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def _exit_code(result: dict[str, Any]) -> int:
+    if result["success"]:
+        return 0
+    code = result["exit_code"]
+    return code if code and code > 0 else 1
+
+
+def print_result(result: dict[str, Any], as_json: bool) -> None:
+    """Print an ExecutionResult (as ``to_dict()`` gives it) the way `aster-ref run` does."""
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    sys.stdout.write(result["stdout"])
+    sys.stdout.flush()
+    sys.stderr.write(result["stderr"])
+    error = result["error"]
+    stderr_lines = [line.strip() for line in result["stderr"].splitlines() if line.strip()]
+    if error and (not stderr_lines or stderr_lines[-1] != error):
+        print(error, file=sys.stderr)
+
+
+def _run_through_serve(client: RunClient, args: argparse.Namespace, source: str) -> dict[str, Any]:
+    """Run on the serve process behind ``client``: the code, tools and input, with this process's
+    environment, directories and interpreter, as a local run would have them."""
+    request: dict[str, Any] = {
+        "bridge_url": args.bridge_url,
+        "token": args.token,
+        "timeout": args.timeout,
+        "max_output": args.max_output,
+        "python": args.python or sys.executable,
+        "work_dir": os.path.abspath(args.work_dir) if args.work_dir else None,
+        "temp_dir": tempfile.gettempdir(),
+        "cwd": os.getcwd(),
+        "env": dict(os.environ),
+    }
+    if args.wrapped:
+        request["program"] = source
+    else:
+        request.update(code=source, tools=_tools_given(args), input=_input_given(args))
+    try:
+        answer = client.run(request)
+    except Interrupted as interrupted:
+        client.cancel()
+        raise interrupted from None
+    if "error" in answer:
+        raise UsageError(answer["error"])
+    return answer["result"]
+
+
+def _tools_given(args: argparse.Namespace) -> list[str] | None:
+    if not args.tools:
+        return None
+    from .sdk import check_tool_names
+
+    try:
+        return check_tool_names(_tool_list(args.tools))
+    except ValueError as exc:
+        raise UsageError(f"Error: {exc}") from None
+
+
+def _input_given(args: argparse.Namespace) -> dict[str, Any] | None:
+    return _json_object(args.input, "--input") if args.input else None
+
+
 async def _bridge_tools(url: str, token: str | None) -> list[str]:
     """The tools the bridge lets code call; the built-in defaults if it cannot say (the first call will)."""
+    from .sdk_client import AsterBridge, BridgeError
+    from .tools import DEFAULT_CODE_TOOLS
+
     try:
         async with AsterBridge(url, token, timeout=TOOL_LIST_TIMEOUT, retries=0) as bridge:
             return await bridge.list_tools()
@@ -126,58 +248,92 @@ async def _bridge_tools(url: str, token: str | None) -> list[str]:
         return list(DEFAULT_CODE_TOOLS)
 
 
-def _exit_code(result: ExecutionResult) -> int:
-    if result.success:
-        return 0
-    return result.exit_code if result.exit_code and result.exit_code > 0 else 1
+async def _run_here(args: argparse.Namespace, source: str) -> ExecutionResult:
+    """Run in a cold interpreter of our own (a one-off command gains nothing from a warm parent)."""
+    import asyncio
 
+    from .runtime import PythonRuntime, RuntimeConfig
 
-def print_result(result: ExecutionResult, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
-        return
-    sys.stdout.write(result.stdout)
-    sys.stdout.flush()
-    sys.stderr.write(result.stderr)
-    stderr_lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-    if result.error and (not stderr_lines or stderr_lines[-1] != result.error):
-        print(result.error, file=sys.stderr)
-
-
-async def _run(args: argparse.Namespace) -> ExecutionResult:
     config = RuntimeConfig(
         timeout=args.timeout,
         python=args.python or sys.executable,
         max_output=args.max_output,
         work_dir=args.work_dir,
+        warm=False,
     )
     runtime = PythonRuntime(config)
     runtime.set_bridge_url(args.bridge_url, args.token)
-    source = _read_source(args.file)
-    if args.wrapped:
-        return await runtime.execute_wrapped(source)
-    tools = _tool_list(args.tools) if args.tools else await _bridge_tools(args.bridge_url, args.token)
-    runtime.set_tools(tools)
-    return await runtime.execute(source, _json_object(args.input, "--input") if args.input else None)
+    if not args.wrapped:
+        runtime.set_tools(_tools_given(args) or await _bridge_tools(args.bridge_url, args.token))
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    assert main is not None
+    received: list[int] = []
+
+    def interrupt(signum: int) -> None:
+        received.append(signum)
+        main.cancel()
+
+    for signum in CLEANUP_SIGNALS:
+        loop.add_signal_handler(signum, interrupt, signum)
+    try:
+        if args.wrapped:
+            return await runtime.execute_wrapped(source)
+        return await runtime.execute(source, _input_given(args))
+    except asyncio.CancelledError:
+        if received:  # the runtime has killed the code and deleted its temp file
+            raise Interrupted(received[0]) from None
+        raise
+    finally:
+        for signum in CLEANUP_SIGNALS:
+            loop.remove_signal_handler(signum)
+        await runtime.close()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.wrapped and (args.tools or args.input):
         raise UsageError(messages.WRAPPED_WITH_TOOLS_OR_INPUT)
-    result = asyncio.run(_run(args))
+    source = _read_source(args.file)
+    _input_given(args)  # a bad --input is a usage error before anything runs
+    try:
+        client = RunClient.connect(args.bridge_url)
+        if client is not None:
+            previous = {signum: signal.signal(signum, _raise_interrupted) for signum in CLEANUP_SIGNALS}
+            try:
+                with client:
+                    result = _run_through_serve(client, args, source)
+            finally:
+                for signum, handler in previous.items():
+                    signal.signal(signum, handler)
+        else:
+            import asyncio
+
+            result = asyncio.run(_run_here(args, source)).to_dict()
+    except Interrupted as interrupted:
+        return 128 + interrupted.signum
+    except ConnectionError as exc:  # serve went away during the run
+        print(exc, file=sys.stderr)
+        return 1
     print_result(result, args.json)
     return _exit_code(result)
 
 
 def cmd_wrap(args: argparse.Namespace) -> int:
-    tools = _tool_list(args.tools) if args.tools else list(DEFAULT_CODE_TOOLS)
-    code_input = _json_object(args.input, "--input") if args.input else None
-    sys.stdout.write(wrap_code(_read_source(args.file), tools, code_input))
+    from .sdk import wrap_code
+    from .tools import DEFAULT_CODE_TOOLS
+
+    tools = _tools_given(args) or list(DEFAULT_CODE_TOOLS)
+    sys.stdout.write(wrap_code(_read_source(args.file), tools, _input_given(args)))
     return 0
 
 
 # --- call -------------------------------------------------------------------------
 def cmd_call(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .bridge import ToolBridge
+    from .schema import DIRECT, ToolContext
+
     registry = build_registry(args.root, _allowed(args.allow))
     raw = sys.stdin.read() if args.input == "-" else args.input
     tool_input = _json_object(raw, "tool input")
@@ -257,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     wrap = commands.add_parser("wrap", help="print the program the runtime would run")
     wrap.add_argument("file", metavar="FILE", help="code file, or - for stdin")
-    wrap.add_argument("--tools", metavar="A,B", help=f"default: {','.join(DEFAULT_CODE_TOOLS)}")
+    wrap.add_argument("--tools", metavar="A,B", help="default: the built-in tools code may call")
     wrap.add_argument("--input", metavar="JSON", help="object available to the code as input_data")
     wrap.set_defaults(handler=cmd_wrap)
 
@@ -286,5 +442,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # e.g. FILE does not exist
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:  # Ctrl-C during `run`: the runtime has already killed the code
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # Ctrl-C outside `run` (which handles it itself)
+        return 128 + signal.SIGINT

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .bridge import ToolBridge
+from .defaults import DEFAULT_BRIDGE_URL
 from .runtime import ExecutionResult, PythonRuntime, RuntimeConfig
 from .schema import CODE_EXECUTION, Registry
-from .sdk_client import DEFAULT_BRIDGE_URL
 from .server import HTTPBridgeServer
 
 if TYPE_CHECKING:
@@ -64,9 +64,11 @@ class CodeExecute:
         return await self.runtime.execute(code, input)
 
     async def close(self) -> None:
+        """Stop the bridge and the runtime's warm parents (the runtime can run again later)."""
         if self.server is not None:
             server, self.server = self.server, None
             await server.shutdown()
+        await self.runtime.close()
 
     async def __aenter__(self) -> Self:
         return self

@@ -61,7 +61,7 @@ INPUT_NOT_OBJECT = '"input" must be a JSON object, for example {"path": "test.tx
 MISSING_SCHEMA_NAME = "query parameter 'name' is required, for example /tools/schema?name=Read"
 BODY_TOO_LARGE = "request body is larger than the {limit} byte limit"
 METHOD_NOT_ALLOWED = "method {method} not allowed on {path}; use {allowed}"
-NOT_FOUND = "no endpoint {path}; endpoints: /health, /tools/list, /tools/schema, /tools/call"
+NOT_FOUND = "no endpoint {path}; endpoints: /health, /tools/list, /tools/schema, /tools/call, /tools/batch"
 HOST_NOT_ALLOWED = "Host header {host!r} is not allowed; use localhost or start the bridge with --host {host_name}"
 UNAUTHORIZED = "missing or wrong bearer token; send the header 'Authorization: Bearer <token>'"
 RESULT_NOT_JSON = "tool {tool} returned a result that cannot be sent as JSON: {error}"
@@ -115,3 +115,14 @@ JSON_TOO_DEEP = "request body is nested deeper than {limit} levels"
 TOO_MANY_CONNECTIONS = "the bridge has {limit} connections open, all busy; retry shortly"
 INTERNAL_ERROR = "internal error in the bridge: {error} (details in the bridge's log)"
 LOG_SUPPRESSED = " [{count} similar messages suppressed in the last {seconds:g} s]"
+
+# --- Warm runtime, hard timeout, aster-ref run through aster-ref serve (perf) ----
+PYTHON_CANNOT_RUN = "Error: cannot run the Python interpreter {python}: {reason}"
+RUNTIME_UNAVAILABLE = "Error: the runtime could not start the code: its warm parent process exited twice in a row"
+RUN_SUPERVISOR_LOST = "Error: the process supervising the run was killed, so its exit status is unknown"
+RUN_SOCKET_CLOSED = "Error: aster-ref serve closed the run socket without an answer"
+RUN_SOCKET_DIR_UNSAFE = "{path} must be a directory of this user that no one else may open (mode 0700)"
+RUN_SOCKET_UNAVAILABLE = "no run socket at {path} ({reason}); aster-ref run will start its own interpreter"
+RUN_REQUEST_INVALID = "Error: not a run request: {error}"
+BATCH_CALLS_INVALID = 'request body needs "calls": a list of 1 to {limit} calls, each {{"tool": ..., "input": {{...}}}}'
+BATCH_ENDED_EARLY = "the bridge ended its answer to a batch of calls before this call's result"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ast
-import inspect
 import json
 import keyword
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from . import messages, sdk_client
+from . import defaults, messages
 
-MESSAGES_MODULE = "aster_ref.messages"
+# sdk_client imports constants from these; the prelude gets their values inline.
+INLINED_MODULES = {"aster_ref.messages": messages, "aster_ref.defaults": defaults}
+SDK_CLIENT = Path(__file__).with_name("sdk_client.py")
 # The oldest Python PTC code runs on: aiohttp 3.14's own floor (Requires-Python >=3.10).
 MIN_PYTHON = (3, 10)
 
@@ -47,18 +50,20 @@ if __name__ == "__main__":
 
 
 def _client_source() -> str:
-    """sdk_client's source with its aster_ref.messages import replaced by the constants' values.
+    """sdk_client's source with its aster_ref imports replaced by the constants' values.
 
     Its ``from __future__`` import is dropped: the header already has it, and it must come first.
+    Read from the file, not imported: rendering the prelude must not import aiohttp.
     """
-    source = inspect.getsource(sdk_client)
+    source = SDK_CLIENT.read_text(encoding="utf-8")
     lines = source.splitlines()
     # Bottom-up, so replacing one statement does not shift the line numbers of those above it.
     for node in reversed(ast.parse(source).body):
         if not isinstance(node, ast.ImportFrom):
             continue
-        if node.module == MESSAGES_MODULE:
-            inlined = [f"{alias.name} = {getattr(messages, alias.name)!r}" for alias in node.names]
+        if node.module in INLINED_MODULES:
+            module = INLINED_MODULES[node.module]
+            inlined = [f"{alias.name} = {getattr(module, alias.name)!r}" for alias in node.names]
             lines[node.lineno - 1 : node.end_lineno] = inlined
         elif node.module == "__future__":
             del lines[node.lineno - 1 : node.end_lineno]
@@ -74,7 +79,9 @@ def code_lines(code: str) -> str:
     return "".join(f"    {line!r},\n" for line in code.split("\n"))
 
 
+@cache
 def render_prelude() -> str:
+    """The prelude, rendered once per process (wrap_code runs per execution)."""
     header = _HEADER.format(
         min_python=MIN_PYTHON, too_old=messages.PYTHON_TOO_OLD, aiohttp_required=messages.AIOHTTP_REQUIRED
     )

@@ -12,16 +12,19 @@ import asyncio
 import builtins
 import inspect
 import io
+import json
 import linecache
 import os
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from aster_ref.defaults import DEFAULT_BRIDGE_URL, TOKEN_ENV, URL_ENV
 from aster_ref.messages import (
+    BATCH_ENDED_EARLY,
     BRIDGE_HTTP_ERROR,
     BRIDGE_TIMEOUT,
     CONNECTION_ERROR,
@@ -31,14 +34,16 @@ from aster_ref.messages import (
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-URL_ENV = "ASTER_BRIDGE_URL"
-TOKEN_ENV = "ASTER_BRIDGE_TOKEN"
-DEFAULT_BRIDGE_URL = "http://localhost:8080"
 DEFAULT_CALL_TIMEOUT = 60.0
 DEFAULT_RETRIES = 3
 # Seconds before the first retry; doubles each time (0.1, 0.2, 0.4).
 DEFAULT_BACKOFF = 0.1
 PTC_FILENAME = "<ptc>"
+CALL_PATH = "/tools/call"
+BATCH_PATH = "/tools/batch"
+# The bridge's limit on one batch; more calls in one tick go as several batches.
+MAX_BATCH_CALLS = 1000
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 class ToolError(Exception):
@@ -53,10 +58,39 @@ class BridgeConnectionError(BridgeError, ConnectionError):
     """The bridge could not be reached, even after retrying."""
 
 
+async def _read_json(response: aiohttp.ClientResponse) -> Any:
+    try:
+        return await response.json(content_type=None)
+    except ValueError:
+        return None
+
+
+class _Pending:
+    """A call waiting for its answer: the (status, JSON) /tools/call gives, or the BridgeError raised."""
+
+    def __init__(self, tool: str, input: dict[str, Any]) -> None:
+        self.tool = tool
+        self.input = input
+        self.answer: asyncio.Future[tuple[int, Any]] = asyncio.get_running_loop().create_future()
+
+    def resolve(self, status: int, data: Any) -> None:
+        if not self.answer.done():  # the caller may have been cancelled
+            self.answer.set_result((status, data))
+
+    def fail(self, error: Exception) -> None:
+        if not self.answer.done():
+            self.answer.set_exception(error)
+
+
 class AsterBridge:
     """Async client of the HTTP bridge. One aiohttp session is reused for every call.
 
     Failures to connect are retried with exponential backoff; tool errors never are.
+
+    Calls made in the same event-loop tick (``asyncio.gather(Read(...), Read(...))``) go to the bridge as
+    one request to /tools/batch, whose answers come back one by one as each call ends; each call still gets
+    the result or the error a request of its own would have. A bridge without /tools/batch (404 or 405,
+    e.g. the Go host) gets single requests from then on. ``coalesce=False`` sends every call on its own.
     """
 
     def __init__(
@@ -67,13 +101,18 @@ class AsterBridge:
         timeout: float = DEFAULT_CALL_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
         backoff: float = DEFAULT_BACKOFF,
+        coalesce: bool = True,
     ) -> None:
         self.url = (url or os.environ.get(URL_ENV) or DEFAULT_BRIDGE_URL).rstrip("/")
         self.token = token if token is not None else os.environ.get(TOKEN_ENV) or None
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
+        self.coalesce = coalesce
+        self.batch_supported = True  # until the bridge answers 404 or 405 on /tools/batch
         self._session: aiohttp.ClientSession | None = None
+        self._queue: list[_Pending] = []
+        self._senders: set[asyncio.Task[None]] = set()
 
     async def __aenter__(self) -> Self:
         return self
@@ -92,21 +131,25 @@ class AsterBridge:
             self._session = aiohttp.ClientSession(headers=headers, timeout=aiohttp.ClientTimeout(total=self.timeout))
         return self._session
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
-        """(status, decoded JSON or None).
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        read: Callable[[aiohttp.ClientResponse], Awaitable[Any]] = _read_json,
+        shown_path: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[int, Any]:
+        """(status, what ``read`` makes of the response: by default the decoded JSON, or None).
 
         Retries only failures to connect: the request was never sent, so no tool ran.
         A connection lost after sending is not retried, as the tool (a Write, a Bash)
-        may already have run.
+        may already have run. Errors name ``shown_path`` (default: ``path``).
         """
         for attempt in range(self.retries + 1):
             try:
                 async with self._get_session().request(method, self.url + path, **kwargs) as response:
-                    try:
-                        data = await response.json(content_type=None)
-                    except ValueError:
-                        data = None
-                    return response.status, data
+                    return response.status, await read(response)
             except aiohttp.ClientConnectorError as exc:
                 if attempt == self.retries:
                     raise BridgeConnectionError(CONNECTION_ERROR.format(detail=exc)) from None
@@ -114,7 +157,8 @@ class AsterBridge:
             except aiohttp.ClientConnectionError as exc:
                 raise BridgeConnectionError(CONNECTION_ERROR.format(detail=exc)) from None
             except asyncio.TimeoutError:
-                raise BridgeError(BRIDGE_TIMEOUT.format(seconds=self.timeout, url=self.url + path)) from None
+                url = self.url + (shown_path or path)
+                raise BridgeError(BRIDGE_TIMEOUT.format(seconds=self.timeout, url=url)) from None
         raise AssertionError("unreachable: the loop returns or raises")
 
     @staticmethod
@@ -124,7 +168,14 @@ class AsterBridge:
 
     async def call(self, tool: str, input: dict[str, Any] | None = None) -> Any:
         """Call ``tool`` and return its result; raise ToolError if it fails or is refused."""
-        status, data = await self._request("POST", "/tools/call", json={"tool": tool, "input": input or {}})
+        pending = _Pending(tool, input or {})
+        if self.coalesce:
+            self._queue.append(pending)
+            if len(self._queue) == 1:  # the first call of this tick sends them all, once the tick is over
+                asyncio.get_running_loop().call_soon(self._send_queued)
+        else:
+            await self._send_one(pending)
+        status, data = await pending.answer
         if not isinstance(data, dict) or "success" not in data:
             raise self._http_error(status, data)
         if data["success"]:
@@ -133,6 +184,65 @@ class AsterBridge:
             raise ToolError(TOOL_FAILED.format(tool=tool, error=data.get("error", "")))
         # 403 (not allowed from code) and 404 (unknown tool): the bridge's sentence, as is.
         raise ToolError(data.get("error", ""))
+
+    def _send_queued(self) -> None:
+        queued, self._queue = self._queue, []
+        for start in range(0, len(queued), MAX_BATCH_CALLS):
+            sender = asyncio.ensure_future(self._send(queued[start : start + MAX_BATCH_CALLS]))
+            self._senders.add(sender)  # a reference until it ends
+            sender.add_done_callback(self._senders.discard)
+
+    async def _send(self, calls: list[_Pending]) -> None:
+        try:
+            if len(calls) > 1 and self.batch_supported and await self._send_batch(calls):
+                return
+            await asyncio.gather(*(self._send_one(pending) for pending in calls))
+        finally:
+            # An answer that never came (a batch cut short): as a request cut short, a connection error.
+            for pending in calls:
+                pending.fail(BridgeConnectionError(CONNECTION_ERROR.format(detail=BATCH_ENDED_EARLY)))
+
+    async def _send_one(self, pending: _Pending) -> None:
+        try:
+            pending.resolve(
+                *await self._request("POST", CALL_PATH, json={"tool": pending.tool, "input": pending.input})
+            )
+        except Exception as exc:  # noqa: BLE001 - whatever the request raised, its caller gets, as before
+            pending.fail(exc)
+
+    async def _send_batch(self, calls: list[_Pending]) -> bool:
+        """Send ``calls`` as one batch; False if the bridge took none of them (the caller sends them singly)."""
+
+        async def read_answers(response: aiohttp.ClientResponse) -> bool:
+            if response.status != 200:  # the bridge refused the whole batch, so no call ran
+                if response.status in (404, 405):
+                    self.batch_supported = False
+                return False
+            rest = b""
+            try:
+                async for chunk in response.content.iter_any():  # all the answers that have arrived
+                    *lines, rest = (rest + chunk).split(b"\n")
+                    for line in lines:
+                        answer = json.loads(line)
+                        calls[answer["index"]].resolve(answer["status"], answer["answer"])
+            except (ValueError, LookupError, TypeError):
+                pass  # not an answer we can read: the calls it leaves get a connection error
+            return True
+
+        try:
+            body = json.dumps({"calls": [{"tool": pending.tool, "input": pending.input} for pending in calls]})
+        except (TypeError, ValueError):  # an input that is not JSON: single requests give its caller the error
+            return False
+        try:
+            _, taken = await self._request(
+                "POST", BATCH_PATH, data=body, headers=JSON_HEADERS, read=read_answers, shown_path=CALL_PATH
+            )
+        except BridgeError as exc:
+            for pending in calls:
+                # A copy per call: one exception raised in several tasks would collect all their tracebacks.
+                pending.fail(type(exc)(*exc.args))
+            return True
+        return taken
 
     async def list_tools(self) -> list[str]:
         status, data = await self._request("GET", "/tools/list")

@@ -15,6 +15,7 @@ import json
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from aiohttp.web_protocol import RequestPayloadError
 from . import messages
 from .bridge import ToolBridge
 from .connections import NOISY_LOGGERS, ConnectionLimiter, LimitedSite, RateLimitedLog, connection_cap
+from .defaults import DEFAULT_HOST, DEFAULT_PORT
 from .errors import RequestError, ToolFailure, ToolNotAllowedError, UnknownToolError
 from .schema import CODE_EXECUTION, ToolContext
 from .validation import nested_deeper_than
@@ -32,13 +34,14 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 MAX_BODY = 1024 * 1024
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8080
+MAX_BATCH_CALLS = 1000
+NDJSON = "application/x-ndjson"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 UNAUTHENTICATED_PATHS = frozenset({"/health"})
 
 ContextFactory = Callable[[web.Request], ToolContext]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Alongside = Callable[["HTTPBridgeServer"], AbstractAsyncContextManager[object]]
 log = logging.getLogger("aster_ref.server")
 
 
@@ -63,6 +66,10 @@ CONNECTIONS = web.AppKey("connections", ConnectionLimiter)
 def code_execution_context(request: web.Request) -> ToolContext:
     """Default context factory: everything that reaches the bridge over HTTP is PTC code."""
     return ToolContext(caller=CODE_EXECUTION)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value).encode()
 
 
 def json_error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -200,6 +207,7 @@ class HTTPBridgeServer:
         app.router.add_get("/tools/list", self.list_tools, allow_head=False, expect_handler=expect_continue)
         app.router.add_get("/tools/schema", self.schema, allow_head=False, expect_handler=expect_continue)
         app.router.add_post("/tools/call", self.call, expect_handler=expect_continue)
+        app.router.add_post("/tools/batch", self.batch, expect_handler=expect_continue)
         return app
 
     @web.middleware
@@ -232,27 +240,61 @@ class HTTPBridgeServer:
             raise RequestError(404, str(exc)) from None
 
     async def call(self, request: web.Request) -> web.Response:
+        status, answer = await self.answer_call(await read_json(request), self.context_factory(request))
+        return web.Response(body=answer, status=status, content_type="application/json")
+
+    async def answer_call(self, body: Any, ctx: ToolContext) -> tuple[int, bytes]:
+        """What /tools/call answers to ``body``: the HTTP status and the JSON. /tools/batch answers each call so."""
+        try:
+            if not isinstance(body, dict):
+                raise RequestError(400, messages.BODY_NOT_OBJECT)
+            tool = body.get("tool")
+            if not isinstance(tool, str) or not tool:
+                raise RequestError(400, messages.MISSING_TOOL)
+            tool_input = body.get("input", {})
+            if not isinstance(tool_input, dict):
+                raise RequestError(400, messages.INPUT_NOT_OBJECT)
+            try:
+                result = await self.bridge.call(tool, tool_input, ctx)
+            except UnknownToolError as exc:
+                return 404, _json({"success": False, "error": str(exc)})
+            except ToolNotAllowedError as exc:
+                return 403, _json({"success": False, "error": str(exc)})
+            except ToolFailure as exc:
+                return 200, _json({"success": False, "error": str(exc)})
+            try:
+                return 200, _json({"success": True, "result": result})
+            except (TypeError, ValueError) as exc:  # a custom handler returned e.g. bytes or a set
+                raise RequestError(500, messages.RESULT_NOT_JSON.format(tool=tool, error=exc)) from None
+        except RequestError as exc:  # as json_error answers it
+            return exc.status, _json({"error": exc.message})
+
+    async def batch(self, request: web.Request) -> web.StreamResponse:
+        """POST /tools/batch ``{"calls": [{"tool": ..., "input": ...}, ...]}`` (the SDK sends the calls code
+        makes in the same event-loop tick). The calls run concurrently, as that many /tools/call requests
+        would, and each answer is streamed as soon as it is ready: one line of NDJSON per call,
+        ``{"index": i, "status": s, "answer": ...}`` with what /tools/call would have answered.
+        """
         body = await read_json(request)
-        if not isinstance(body, dict):
-            raise RequestError(400, messages.BODY_NOT_OBJECT)
-        tool = body.get("tool")
-        if not isinstance(tool, str) or not tool:
-            raise RequestError(400, messages.MISSING_TOOL)
-        tool_input = body.get("input", {})
-        if not isinstance(tool_input, dict):
-            raise RequestError(400, messages.INPUT_NOT_OBJECT)
+        calls = body.get("calls") if isinstance(body, dict) else None
+        if not isinstance(calls, list) or not 0 < len(calls) <= MAX_BATCH_CALLS:
+            raise RequestError(400, messages.BATCH_CALLS_INVALID.format(limit=MAX_BATCH_CALLS))
+        ctx = self.context_factory(request)
+        response = web.StreamResponse(headers={"Content-Type": NDJSON})
+        await response.prepare(request)
+        pending = {asyncio.ensure_future(self._batch_line(index, call, ctx)) for index, call in enumerate(calls)}
         try:
-            result = await self.bridge.call(tool, tool_input, self.context_factory(request))
-        except UnknownToolError as exc:
-            return web.json_response({"success": False, "error": str(exc)}, status=404)
-        except ToolNotAllowedError as exc:
-            return web.json_response({"success": False, "error": str(exc)}, status=403)
-        except ToolFailure as exc:
-            return web.json_response({"success": False, "error": str(exc)})
-        try:
-            return web.json_response({"success": True, "result": result})
-        except (TypeError, ValueError) as exc:  # a custom handler returned e.g. bytes or a set
-            raise RequestError(500, messages.RESULT_NOT_JSON.format(tool=tool, error=exc)) from None
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                await response.write(b"".join(task.result() for task in done))
+            await response.write_eof()
+        except ConnectionResetError:
+            pass  # the client left; its calls still run to the end, as single requests would
+        return response
+
+    async def _batch_line(self, index: int, call: Any, ctx: ToolContext) -> bytes:
+        status, answer = await self.answer_call(call, ctx)
+        return b'{"index": %d, "status": %d, "answer": %s}\n' % (index, status, answer)
 
     # --- lifecycle --------------------------------------------------------------
     @property
@@ -296,16 +338,23 @@ class HTTPBridgeServer:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.shutdown()
 
-    async def serve_forever(self) -> None:
-        """Start, print the listening line, serve until SIGINT/SIGTERM, then shut down cleanly."""
-        await self.start_async()
-        print(messages.LISTENING.format(address=self.address), flush=True)
+    async def serve_forever(self, alongside: Alongside | None = None) -> None:
+        """Start, print the listening line, serve until SIGINT/SIGTERM, then shut down cleanly.
+
+        ``alongside(server)`` is a context entered once the port is bound, before the listening line
+        (``aster-ref serve`` runs its run socket in it).
+        """
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM):  # before the listening line: a signal right after it stops cleanly
             loop.add_signal_handler(sig, stop.set)
+        await self.start_async()
         try:
-            await stop.wait()
+            async with AsyncExitStack() as stack:
+                if alongside is not None:
+                    await stack.enter_async_context(alongside(self))
+                print(messages.LISTENING.format(address=self.address), flush=True)
+                await stop.wait()
         finally:
             await self.shutdown()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -9,6 +10,8 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,12 +19,24 @@ from pathlib import Path
 import pytest
 
 from aster_ref import ExecutionResult, messages
+from aster_ref.cli import event_loop_runner
 
 CLI = [sys.executable, "-m", "aster_ref"]
 LISTENING = re.compile(re.escape(messages.LISTENING.format(address="127.0.0.1:")) + r"(\d+)")
 
 
-def aster_ref(*args: str, input: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(autouse=True)
+def own_run_sockets(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run sockets of this session's serves only: never hand a run to another serve on this machine."""
+    runtime_dir = tmp_path_factory.getbasetemp() / "xdg-runtime"
+    runtime_dir.mkdir(mode=0o700, exist_ok=True)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime_dir))
+    return runtime_dir
+
+
+def aster_ref(
+    *args: str, input: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*CLI, *args],
         check=False,
@@ -30,6 +45,7 @@ def aster_ref(*args: str, input: str | None = None, cwd: Path | None = None) -> 
         text=True,
         timeout=60,
         cwd=cwd,
+        env=env,
     )
 
 
@@ -375,23 +391,234 @@ def test_console_script_matches_python_m(workspace: Path) -> None:
     }
 
 
-def test_ctrl_c_during_run_kills_the_code_and_cleans_up(tmp_path: Path, dies: Callable[[int], bool]) -> None:
-    code = "import os, time\nopen('run.pid', 'w').write(str(os.getpid()))\ntime.sleep(30)"
+WAITS_FOR_A_SIGNAL = (
+    "import os, subprocess, time\n"
+    "child = subprocess.Popen(['sleep', '600'])\n"
+    "open('run.pid', 'w').write(f'{os.getpid()} {child.pid}')\n"
+    "time.sleep(600)\n"
+)
+
+
+@pytest.mark.parametrize("through_serve", [False, True], ids=["local", "through-serve"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_a_signal_during_run_kills_the_code_and_its_children_and_cleans_up(
+    tmp_path: Path, workspace: Path, dies: Callable[[int], bool], signum: signal.Signals, through_serve: bool
+) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
-    process = subprocess.Popen(
-        [*CLI, "run", "--tools", "Read", write(tmp_path, code)],
-        cwd=tmp_path,
-        env={**os.environ, "TMPDIR": str(temp)},
-        stderr=subprocess.PIPE,
-        text=True,
+    running = start_bridge("--root", str(workspace)) if through_serve else None
+    url = running.url if running else "http://localhost:1"  # no serve there: a local run
+    try:
+        process = subprocess.Popen(
+            [*CLI, "run", "--tools", "Read", "--bridge-url", url, write(tmp_path, WAITS_FOR_A_SIGNAL)],
+            cwd=tmp_path,
+            env={**os.environ, "TMPDIR": str(temp)},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        pid_file = tmp_path / "run.pid"
+        deadline = time.monotonic() + 30
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=30)
+        assert (process.returncode, stderr) == (128 + signum, "")
+        assert all(dies(int(pid)) for pid in pid_file.read_text().split())
+        assert list(temp.iterdir()) == []
+    finally:
+        if running:
+            running.stop()
+
+
+def test_run_timeout_returns_and_kills_a_setsid_child_that_holds_the_output(
+    tmp_path: Path, dies: Callable[[int], bool]
+) -> None:
+    code = (
+        "import subprocess, time\n"
+        "sleeper = subprocess.Popen(['setsid', 'sleep', '600'])\n"
+        "open('sleeper.pid', 'w').write(str(sleeper.pid))\n"
+        "time.sleep(600)\n"
     )
-    pid_file = tmp_path / "run.pid"
-    deadline = time.monotonic() + 20
-    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=10)
-    assert (process.returncode, stderr) == (130, "")
-    assert dies(int(pid_file.read_text()))
+    result = aster_ref("run", "--timeout", "2", "--tools", "Read", write(tmp_path, code), cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (1, messages.EXECUTION_TIMEOUT + "\n")
+    assert dies(int((tmp_path / "sleeper.pid").read_text()))
+
+
+# --- aster-ref run through a running aster-ref serve ----------------------------------------------------------
+def test_run_hands_the_code_to_a_running_serve_with_its_own_environment_and_directories(
+    bridge: Bridge, tmp_path: Path
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    code = (
+        "import glob, json, os, sys\n"
+        "text = await Read(path='test.txt')\n"
+        "print(json.dumps([sys.orig_argv[1], os.environ['MARK'], os.getcwd(), glob.glob(os.environ['TMPDIR'] + '/aster_*.py') != [], text]))"
+    )
+    env = {**os.environ, "MARK": "from the cli", "TMPDIR": str(temp)}
+    result = aster_ref("run", "--json", "--bridge-url", bridge.url, write(tmp_path, code), cwd=tmp_path, env=env)
+    body = json.loads(result.stdout)
+    # "-c": the code is a fork of serve's warm parent; a local `aster-ref run` starts the interpreter on the file.
+    assert body["output"] == ["-c", "from the cli", str(tmp_path), True, "hello\n"], body
     assert list(temp.iterdir()) == []
+
+
+def test_run_through_serve_uses_the_bridge_tools_by_default(bridge: Bridge, tmp_path: Path) -> None:
+    code = "print(sorted(k for k in globals() if k[0].isupper() and k != 'ToolError'))"
+    result = aster_ref("run", "--bridge-url", bridge.url, write(tmp_path, code))
+    assert result.stdout == "['Glob', 'Grep', 'Read', 'Write']\n"
+
+
+@pytest.mark.parametrize("through_serve", [False, True], ids=["local", "through-serve"])
+def test_run_refuses_a_tool_name_code_cannot_call(bridge: Bridge, tmp_path: Path, through_serve: bool) -> None:
+    url = bridge.url if through_serve else "http://localhost:1"
+    result = aster_ref("run", "--tools", "my-tool", "--bridge-url", url, write(tmp_path, "print(1)"))
+    expected = "Error: " + messages.BAD_TOOL_NAME.format(tool="my-tool")
+    assert (result.returncode, result.stderr) == (2, expected + "\n")
+
+
+def test_serve_removes_its_run_socket_when_it_stops(workspace: Path, own_run_sockets: Path) -> None:
+    running = start_bridge("--root", str(workspace))
+    socket_file = own_run_sockets / "aster-ref" / f"{running.port}.sock"
+    assert socket_file.is_socket()
+    code, _ = running.stop()  # a Ctrl-C right after the listening line: serve handles it already
+    assert code == 0
+    assert not socket_file.exists()
+
+
+def test_a_stale_run_socket_is_ignored(workspace: Path, own_run_sockets: Path, tmp_path: Path) -> None:
+    running = start_bridge("--root", str(workspace))
+    socket_file = own_run_sockets / "aster-ref" / f"{running.port}.sock"
+    socket_file.unlink()
+    with socket.socket(socket.AF_UNIX) as stale:  # bound, never listening: connecting is refused
+        stale.bind(str(socket_file))
+        try:
+            code = "import json, sys\nprint(json.dumps(sys.orig_argv[1]))"
+            result = aster_ref("run", "--json", "--bridge-url", running.url, write(tmp_path, code))
+            assert json.loads(result.stdout)["output"].startswith(tempfile.gettempdir())  # a cold local run
+        finally:
+            running.stop()
+            socket_file.unlink(missing_ok=True)
+
+
+def test_serve_with_an_unsafe_socket_directory_warns_and_run_runs_locally(
+    workspace: Path, own_run_sockets: Path, tmp_path: Path
+) -> None:
+    directory = own_run_sockets / "aster-ref"
+    directory.mkdir(exist_ok=True)
+    directory.chmod(0o755)
+    try:
+        running = start_bridge("--root", str(workspace))
+        try:
+            code = "import json, sys\nprint(json.dumps(sys.orig_argv[1]))"
+            result = aster_ref("run", "--json", "--bridge-url", running.url, write(tmp_path, code))
+            assert json.loads(result.stdout)["output"] != "-c"  # not a fork of serve's warm parent
+        finally:
+            _, stderr = running.stop()
+    finally:
+        directory.chmod(0o700)
+    unsafe = messages.RUN_SOCKET_DIR_UNSAFE.format(path=directory)
+    reason = messages.RUN_SOCKET_UNAVAILABLE.format(path=directory / f"{running.port}.sock", reason=unsafe)
+    assert reason in stderr
+
+
+def ask_serve(bridge: Bridge, run_sockets: Path, request: dict) -> dict:
+    """Send one request on the run socket of ``bridge`` the way another client (the Go mirror) would."""
+    with socket.socket(socket.AF_UNIX) as client:
+        client.connect(str(run_sockets / "aster-ref" / f"{bridge.port}.sock"))
+        client.sendall(json.dumps(request).encode() + b"\n")
+        return json.loads(client.makefile().readline())
+
+
+def test_the_run_socket_runs_a_minimal_request_with_the_defaults(bridge: Bridge, own_run_sockets: Path) -> None:
+    request = {"version": 1, "bridge_url": bridge.url, "code": 'print(await Read(path="test.txt"), end="")'}
+    result = ask_serve(bridge, own_run_sockets, request)["result"]
+    assert (result["success"], result["stdout"]) == (True, "hello\n")
+
+
+@pytest.mark.parametrize(
+    ("request_body", "error"),
+    [
+        ({"version": 1, "code": "print(1)"}, "'bridge_url'"),
+        (
+            {"version": 2, "bridge_url": "http://localhost:1", "code": "print(1)"},
+            "protocol version 2; this serve speaks 1",
+        ),
+        (
+            {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "timeout": 0},
+            "timeout and max_output must be positive",
+        ),
+        (
+            {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "tools": ["my-tool"]},
+            messages.BAD_TOOL_NAME.format(tool="my-tool"),
+        ),
+    ],
+    ids=["no-bridge-url", "other-version", "zero-timeout", "bad-tool"],
+)
+def test_the_run_socket_refuses_a_request_it_cannot_run(
+    bridge: Bridge, own_run_sockets: Path, request_body: dict, error: str
+) -> None:
+    assert ask_serve(bridge, own_run_sockets, request_body) == {
+        "error": messages.RUN_REQUEST_INVALID.format(error=error)
+    }
+
+
+def test_run_says_so_when_serve_closes_the_socket_without_an_answer(own_run_sockets: Path, tmp_path: Path) -> None:
+    directory = own_run_sockets / "aster-ref"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    with socket.socket(socket.AF_UNIX) as rude:
+        rude.bind(str(directory / "9.sock"))
+        rude.listen()
+
+        def hang_up() -> None:
+            connection, _ = rude.accept()
+            connection.makefile().readline()
+            connection.close()
+
+        closer = threading.Thread(target=hang_up)
+        closer.start()
+        result = aster_ref("run", "--tools", "Read", "--bridge-url", "http://localhost:9", write(tmp_path, "print(1)"))
+        closer.join()
+    (directory / "9.sock").unlink()
+    assert (result.returncode, result.stderr) == (1, messages.RUN_SOCKET_CLOSED + "\n")
+
+
+def test_serve_runs_on_uvloop_when_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvloop  # requirements.lock installs the fast extra
+
+    assert event_loop_runner() is uvloop.run
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # not installed
+    assert event_loop_runner() is asyncio.run
+
+
+def test_ctrl_c_right_after_the_listening_line_stops_serve_cleanly(workspace: Path, own_run_sockets: Path) -> None:
+    # Before the fix, a signal this early raised KeyboardInterrupt: exit 130 and the cleanup skipped.
+    serves = [
+        subprocess.Popen([*CLI, "serve", "--port", "0", "--root", str(workspace)], stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    ports = []
+    for serve in serves:
+        assert serve.stdout is not None
+        line = serve.stdout.readline()
+        serve.send_signal(signal.SIGINT)
+        match = LISTENING.fullmatch(line.strip())
+        assert match is not None
+        ports.append(match.group(1))
+    assert [serve.wait(timeout=30) for serve in serves] == [0] * len(serves)
+    assert [port for port in ports if (own_run_sockets / "aster-ref" / f"{port}.sock").exists()] == []
+
+
+def test_serve_removes_run_sockets_left_by_killed_serves(workspace: Path, own_run_sockets: Path) -> None:
+    directory = own_run_sockets / "aster-ref"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    left, fresh = directory / "1.sock", directory / "2.sock"
+    for path in (left, fresh):
+        with socket.socket(socket.AF_UNIX) as dead:  # bound, then closed: what SIGKILL leaves
+            dead.bind(str(path))
+    old = time.time() - 60
+    os.utime(left, (old, old))
+    running = start_bridge("--root", str(workspace))
+    running.stop()
+    assert (left.exists(), fresh.exists()) == (False, True)  # a fresh one may be a serve still starting
+    fresh.unlink()

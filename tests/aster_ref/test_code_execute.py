@@ -34,7 +34,9 @@ async def test_first_execute_starts_the_bridge_and_injects_tools(registry: Regis
         assert runtime.tools == ["Add", "Glob", "Grep", "Read", "Write"]
         await code_execute.execute("print(1)")
         assert code_execute.server is server  # started once
+        assert runtime.warm_parents() != []
     assert code_execute.server is None
+    assert runtime.warm_parents() == []  # closing it closed the runtime
 
 
 async def test_a_slow_tool_shows_the_gain_of_gather(registry: Registry, tmp_path: Path) -> None:

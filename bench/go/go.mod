@@ -1,0 +1,3 @@
+module asterbench
+
+go 1.24
