@@ -11,7 +11,7 @@ from typing import Any
 from .. import messages
 from ..errors import ToolFailure
 from ..process import kill_group, wait_exited
-from ..schema import CODE_EXECUTION, DIRECT, RegisteredTool, ToolContext, ToolSchema
+from ..tool_schema import CODE_EXECUTION, DIRECT, RegisteredTool, ToolContext, ToolSchema
 from .workspace import Workspace
 
 CODE_CALLABLE = (DIRECT, CODE_EXECUTION)
