@@ -81,7 +81,7 @@ def read_note(note: Note | None, lang: str, page: Path) -> tuple[str | None, int
             return None, int(stated["code"])
     looks = _looks_like(note.label)
     if looks is not None:
-        expected = (messages.NOT_RUN_LABEL if looks == "not-run" else messages.EXIT_LABEL)[langs[0]]
+        expected = (messages.NOT_RUN_LABEL if looks == "not-run" else messages.EXIT_LABEL)[langs[0]].format(code="N")
         what = messages.NOTE_SAYS_NOT_RUN if looks == "not-run" else messages.NOTE_SAYS_EXIT
         raise _BlockProblem(
             note.line, messages.NOTE_MISWRITTEN.format(where=where, label=note.label, what=what, expected=expected)

@@ -16,8 +16,8 @@ from mkdocs_mdc import Fence, iter_fences
 _DIRECTIVE = re.compile(r"^\s*<!--\s*doctest:(?P<text>.*?)-->\s*$", re.DOTALL)
 # What a writer may have meant as a directive: `<!-- doctest run=... -->`, `<!-- doctests: ... -->`.
 _DIRECTIVE_LIKE = re.compile(r"^\s*<!--\s*doc[-_ ]?tests?\b", re.IGNORECASE)
-# A note: a paragraph opening with a bold label that ends in a colon, `**Not run in CI:** reason`.
-_NOTE = re.compile(r"^\*\*(?P<label>[^*]+?[:：])\*\*\s*(?P<text>.*)$")
+# A note: a paragraph opening with a bold label, `**Not run in CI:** reason`.
+_NOTE = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*(?P<text>.*)$")
 _NOTE_END = re.compile(r"^\s*(?:$|`{3,}|~{3,}|:{2,}|<!--|#{1,6}\s)")
 
 

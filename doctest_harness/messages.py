@@ -90,6 +90,9 @@ OUTPUT_OF = "--- {source} ---\n{output}"
 # --- Data --------------------------------------------------------------------------------------------------
 DATA_INVALID = "{where}: invalid {lang}: {error}"
 
+# --- Diagrams ---------------------------------------------------------------------------------------------
+MERMAID_UNKNOWN_TYPE = "{where}: a mermaid diagram starts with its type; `{first}` is none mermaid knows ({known})"
+
 # --- Latency claims ----------------------------------------------------------------------------------------
 LATENCY_NO_CLAIMS = (
     "{where}: a latency block says in comments how long each part takes (e.g. `# serial: 3 s`); this one says nothing"
@@ -120,14 +123,13 @@ PARITY_DIFFERS = "{where} vs {other}: {what} differs: {mine!r} != {theirs!r}"
 BRIDGE_PORT_BUSY = "port {port} is busy: the doc-tests need it for the bridge the pages talk to"
 EXITED_BEFORE_LISTENING = "{what} exited with code {code} before listening on port {port}"
 DID_NOT_LISTEN = "{what} did not listen on port {port} within {timeout:.0f} s"
+NO_MOUNT_NAMESPACE = (
+    "bash blocks run in a mount namespace of their own (`unshare --mount`), where the curl and jq shims are "
+    "mounted over the real ones; it could not be created: {error}"
+)
 MISSING_TOOL = "missing {tool}: {how}"
 MISSING_TOOL_IN_CI = "{missing} (CI=true: a missing tool is a failure)"
 
 # --- Summary -------------------------------------------------------------------------------------------------------
 SUMMARY_PASSED = "items passed per kind: {counts} (total {total})"
 SUMMARY_NOT_RUN = "blocks the pages say are not run in CI: {count}"
-NO_MOUNT_NAMESPACE = (
-    "bash blocks run in a mount namespace of their own (`unshare --mount`), where the curl and jq shims are "
-    "mounted over the real ones; it could not be created: {error}"
-)
-MERMAID_UNKNOWN_TYPE = "{where}: a mermaid diagram starts with its type; `{first}` is none mermaid knows ({known})"
