@@ -66,8 +66,10 @@ LIES = {
         messages.RUN_NOT_SHOWN.split("\n")[0],
     ),
     "hidden run= hides a failure": (
-        '<!-- doctest: run="pip install --dry-run no-such-package-xyz || true" -->\n'
-        "```bash\npip install no-such-package-xyz\n```\n",
+        (
+            '<!-- doctest: run="pip install --dry-run no-such-package-xyz || true" -->\n'
+            "```bash\npip install no-such-package-xyz\n```\n"
+        ),
         messages.RUN_HIDES_FAILURES.format(operator="||"),
     ),
     "hidden exit=N": ("<!-- doctest: exit=1 -->\n```bash\nfalse\n```\n", messages.EXIT_IS_STATED_ON_THE_PAGE),
