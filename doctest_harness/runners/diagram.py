@@ -66,7 +66,10 @@ def accepts(fence) -> bool:
 def run(block: DocBlock, session: DocTestSession) -> None:
     if block.fence.lang.lower() != "mermaid":
         return
-    lines = [line.strip() for line in block.code.splitlines() if line.strip() and not line.strip().startswith("%%")]
+    lines = [line.strip() for line in block.code.splitlines() if line.strip()]
+    if lines and lines[0] == "---":  # front matter (title, config) comes before the type
+        lines = lines[lines.index("---", 1) + 1 :] if "---" in lines[1:] else []
+    lines = [line for line in lines if not line.startswith("%%")]  # comments and %%{init}%% directives
     first = lines[0].split()[0] if lines else ""
     if first not in MERMAID_TYPES:
         known = ", ".join(sorted(MERMAID_TYPES))

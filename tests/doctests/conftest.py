@@ -11,6 +11,3 @@ REPO = Path(__file__).resolve().parents[2]
 def doc_session(request):
     """The run's shared doc-test session (bridge on localhost:8080, sandboxes)."""
     return session_of(request.config)
-
-
-pytest_plugins = ["pytester"]

@@ -103,6 +103,13 @@ def test_a_mermaid_block_must_start_with_a_diagram_type(tmp_path, doc_session):
     )
 
 
+def test_a_mermaid_block_may_open_with_front_matter_and_directives(tmp_path, doc_session):
+    block = only_block(
+        tmp_path, "```mermaid\n---\ntitle: Flow\n---\n%%{init: {}}%%\nsequenceDiagram\n  A->>B: hi\n```\n"
+    )
+    run_block(block, doc_session)
+
+
 def test_an_unknown_quote_is_a_failure_not_a_pass(tmp_path, doc_session):
     block = only_block(tmp_path, "```text\nSomething went wrong\n```\n")
     assert failure(lambda: run_block(block, doc_session)) == messages.QUOTE_UNKNOWN.format(
