@@ -17,6 +17,7 @@ from doctest_harness.workspace import make_workspace
 # The index pip uses when none is configured; poetry blocks resolve through it too,
 # since poetry's own default (PyPI's JSON API) may be unreachable where pip's is not.
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
+POETRY_VENV = Path(".cache") / "doctest-poetry"
 
 
 class Sandboxes:
@@ -53,25 +54,32 @@ class Sandboxes:
     def new_dir(self, name: str) -> Path:
         return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self.tmp))
 
-    def page_venv(self, page: Path) -> Path:
+    def page_venv(self, page: Path, *, create: bool = True) -> Path | None:
         """A throwaway venv per page, so `pip install` blocks change nothing real.
 
-        Shared by the page's blocks in order, as a reader would follow them.
+        Shared by the page's blocks in order, as a reader would follow them. With
+        ``create=False``, only a venv an earlier block of the page already has.
         """
-        if page not in self._page_venvs:
+        if page not in self._page_venvs and create:
             venv = self.tmp / "venvs" / page.with_suffix("").as_posix().replace("/", "-")
             subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True, capture_output=True)
             self._page_venvs[page] = venv
-        return self._page_venvs[page]
+        return self._page_venvs.get(page)
 
     def poetry_bin(self) -> Path:
-        """Poetry in a venv of its own, installed on first use from the package index."""
+        """Poetry in a venv of its own, installed from the package index on first use and
+        kept in the repo's .cache/ (ignored by git), so later runs skip the install."""
         if self._poetry_bin is None:
-            venv = self.tmp / "poetry-venv"
-            subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-            subprocess.run(
-                [str(venv / "bin" / "pip"), "install", "--quiet", "poetry"], check=True, capture_output=True, text=True
-            )
+            venv = self.repo / POETRY_VENV
+            if not (venv / "bin" / "poetry").exists():
+                shutil.rmtree(venv, ignore_errors=True)
+                subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+                subprocess.run(
+                    [str(venv / "bin" / "pip"), "install", "--quiet", "poetry"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
             self._poetry_bin = venv / "bin"
         return self._poetry_bin
 

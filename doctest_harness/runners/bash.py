@@ -9,6 +9,7 @@ run each visible command, adding flags only, or be shown on the page.
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 from pathlib import Path
@@ -27,6 +28,8 @@ BLOCK_TIMEOUT = 300
 BASH_LANGUAGES = frozenset({"bash", "sh", "shell"})
 # How commands may be joined in run=: none of these can hide a failure of the visible command under `bash -e`.
 JOINS = {"&&", ";"}
+# A block that may run pip or Python gets the page's throwaway venv first on PATH (made on first need: it takes seconds).
+USES_PYTHON = re.compile(r"\b(?:pip3?|python3?(?:\.\d+)?|venv|poetry)\b")
 
 
 def _commands(source: str) -> list[list[str]]:
@@ -99,7 +102,8 @@ def shell(script: str, block: DocBlock, session: DocTestSession) -> Outcome:
     require_tools(tools_used(script))
     session.bridge_url()
     sandboxes = session.sandboxes
-    path = [sandboxes.page_venv(block.page) / "bin"]
+    venv = sandboxes.page_venv(block.page, create=bool(USES_PYTHON.search(script)))
+    path = [venv / "bin"] if venv else []
     if "poetry" in script:
         path.append(sandboxes.poetry_bin())
     cwd = sandboxes.new_dir("bash")
