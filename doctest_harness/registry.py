@@ -52,7 +52,10 @@ class Registry:
         return next((r for r in self._runners if lang in r.languages and r.accepts(fence)), None)
 
     def __getitem__(self, kind: Kind) -> Runner:
-        return next(runner for runner in self._runners if runner.kind is kind)
+        for runner in self._runners:
+            if runner.kind is kind:
+                return runner
+        raise KeyError(kind)
 
     def languages(self) -> list[str]:
         return sorted({lang or '""' for runner in self._runners for lang in runner.languages})

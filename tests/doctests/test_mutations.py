@@ -96,6 +96,14 @@ LIES = {
         "```bash\necho hello\n```\n\n<!-- doctest: output-of=above -->\n```text\ngoodbye\n```\n",
         "docs/en/page.md:6: the reference never prints these lines",
     ),
+    "quoted message reworded": (
+        "```text\nexecution timed out\n```\n",
+        messages.QUOTE_UNKNOWN.format(where="docs/en/page.md:1", quote="execution timed out"),
+    ),
+    "tool name misspelt in PTC code": (
+        '```python\nprint(await Reed(path="a.txt"))\n```\n',
+        "F821 Undefined name `Reed`",
+    ),
     "quote dropping the end of the real message": (
         "```text\nTool Read failed: file not found\n```\n",
         "docs/en/page.md:1: the reference never prints these lines",
