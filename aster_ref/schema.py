@@ -1,76 +1,27 @@
-"""Tool schemas and the registry that maps tool names to handlers."""
+"""The registry that maps tool names to handlers.
+
+The tool types it holds are defined in ``tool_schema`` and re-exported here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from . import messages
 from .errors import UnknownToolError
+from .tool_schema import CALLERS, CODE_EXECUTION, DIRECT, Handler, RegisteredTool, ToolContext, ToolSchema
+from .tools import builtin_tools
 
-DIRECT = "direct"
-CODE_EXECUTION = "code_execution_20250825"
-CALLERS = (DIRECT, CODE_EXECUTION)
-
-
-@dataclass(frozen=True)
-class ToolContext:
-    """Who is calling a tool: ``direct`` (the host) or ``code_execution_20250825`` (PTC code)."""
-
-    caller: str = CODE_EXECUTION
-
-
-Handler = Callable[[dict[str, Any], ToolContext], Awaitable[Any]]
-
-
-@dataclass(frozen=True)
-class ToolSchema:
-    name: str
-    description: str = ""
-    input_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
-    allowed_callers: tuple[str, ...] = (DIRECT,)
-
-    def __post_init__(self) -> None:
-        # Accept any iterable (a JSON list, a Go-style []string) but store a tuple so schemas stay hashable-ish and immutable.
-        object.__setattr__(self, "allowed_callers", tuple(self.allowed_callers))
-        unknown = set(self.allowed_callers) - set(CALLERS)
-        if unknown:
-            raise ValueError(f"unknown allowed_callers {sorted(unknown)} for {self.name}; use {list(CALLERS)}")
-
-    def allows(self, caller: str) -> bool:
-        return caller in self.allowed_callers
-
-    def with_callers(self, *callers: str) -> ToolSchema:
-        """A copy that also allows ``callers``."""
-        added = tuple(c for c in callers if c not in self.allowed_callers)
-        return replace(self, allowed_callers=self.allowed_callers + added)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "input_schema": dict(self.input_schema),
-            "allowed_callers": list(self.allowed_callers),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ToolSchema:
-        if not data.get("name"):
-            raise ValueError(messages.SCHEMA_WITHOUT_NAME)
-        return cls(
-            name=data["name"],
-            description=data.get("description", ""),
-            input_schema=data.get("input_schema") or {"type": "object", "properties": {}},
-            allowed_callers=data.get("allowed_callers", (DIRECT,)),
-        )
-
-
-@dataclass(frozen=True)
-class RegisteredTool:
-    schema: ToolSchema
-    handler: Handler
+__all__ = [
+    "CALLERS",
+    "CODE_EXECUTION",
+    "DIRECT",
+    "Handler",
+    "RegisteredTool",
+    "Registry",
+    "ToolContext",
+    "ToolSchema",
+]
 
 
 class Registry:
@@ -86,8 +37,6 @@ class Registry:
     @classmethod
     def builtin(cls, root: str | Path = ".") -> Registry:
         """Read, Write, Glob, Grep (callable from code) and Bash (direct only), acting inside ``root``."""
-        from .tools import builtin_tools
-
         return cls(builtin_tools(root))
 
     def register(self, schema: ToolSchema, handler: Handler) -> None:

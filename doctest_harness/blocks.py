@@ -1,141 +1,171 @@
-"""What a fenced block on a page is, and how it asks to be run.
+"""A page's blocks: the lexer's regions, each given the runner that takes its
+language, its directive read against that runner's option schema, and what the
+visible note after it says (not run in CI and why, or the exit code it ends with).
 
-A block's kind comes from its language tag (and, for Python, from whether it
-awaits a tool); its directive is the ``<!-- doctest: ... -->`` comment on the
-line above it; a block whose first line says it is not run in CI carries that
-reason on the page, where readers see it.
+Everything wrong with a page is a Problem naming page:line, so one bad block (or
+one page the MDC parser refuses) fails alone and every other block still runs.
 """
 
 from __future__ import annotations
 
-import ast
-import enum
-import inspect
 import re
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs_mdc import Fence, iter_fences
+from doctest_harness import messages
+from doctest_harness.claims import StatedInProse, prose_claims
+from doctest_harness.directives import DirectiveError, parse
+from doctest_harness.lexer import LexedPage, Note, Region, lex
+from doctest_harness.model import DocBlock, Kind
+from doctest_harness.registry import Registry
+from doctest_harness.runners import REGISTRY
+from mkdocs_mdc import MdcError
 
-
-class Kind(str, enum.Enum):
-    PTC = "python-ptc"
-    PYTHON = "python"
-    BASH = "bash"
-    GO = "go"
-    QUOTED = "quoted"
-    DATA = "data"
-    NOT_RUN = "not-run"
-
-
-DIRECTIVE_KEYS = frozenset(
-    {"run", "exit", "stdout", "stderr", "latency", "go", "patch", "background", "port", "output-of"}
-)
-
-# The marker must be visible on the page, so it lives in the code itself.
-NOT_RUN_MARKER = re.compile(r"^\s*(?:#|//)\s*(?:not run in CI|CI 不运行)\s*[:：]\s*(?P<reason>\S.*)$")
-
-_LANG_KINDS = {
-    "python": Kind.PYTHON,
-    "py": Kind.PYTHON,
-    "bash": Kind.BASH,
-    "sh": Kind.BASH,
-    "shell": Kind.BASH,
-    "go": Kind.GO,
-    "": Kind.QUOTED,
-    "text": Kind.QUOTED,
-    "json": Kind.DATA,
-    "yaml": Kind.DATA,
-    "toml": Kind.DATA,
-}
+__all__ = ["BlockError", "DocBlock", "Kind", "ParsedPage", "Problem", "page_blocks", "parse_page", "site_pages"]
 
 
 class BlockError(ValueError):
-    """A block the harness cannot interpret: bad directive or unknown language."""
-
-
-class BlockFailure(AssertionError):
-    """The block did not do what the page says it does."""
+    """A page with a block the harness cannot use (page_blocks only; parse_page reports Problems)."""
 
 
 @dataclass(frozen=True)
-class DocBlock:
-    """One fenced block of one page, ready to run."""
+class Problem:
+    """Something wrong with a page, found when it is read: one failing item."""
 
-    page: Path  # relative to the repo root, e.g. docs/zh/troubleshooting.md
-    fence: Fence
-    kind: Kind
-    directive: dict[str, str]
-    not_run_reason: str | None
-
-    @property
-    def lang(self) -> str:
-        """The site language the page is written in: ``zh`` or ``en``."""
-        return self.page.parts[1]
-
-    @property
-    def location(self) -> str:
-        return f"{self.page.as_posix()}:{self.fence.line}"
-
-    @property
-    def test_name(self) -> str:
-        label = f"[{self.fence.label}]" if self.fence.label else ""
-        return f"{self.page.as_posix()}:{self.fence.line}{label}"
-
-    def expected_exit(self) -> int:
-        return int(self.directive.get("exit", "0"))
+    test_name: str
+    line: int
+    message: str
 
 
-def parse_directive(text: str | None, where: str) -> dict[str, str]:
-    """``run="poetry add --dry-run aiohttp" exit=1`` -> {"run": ..., "exit": "1"}."""
-    if not text:
-        return {}
+@dataclass(frozen=True)
+class ParsedPage:
+    page: Path
+    blocks: tuple[DocBlock, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    claims: tuple[StatedInProse, ...] = ()
+    refused: Problem | None = None
+
+
+class _BlockProblem(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _label_pattern(label: str) -> re.Pattern[str]:
+    return re.compile(re.escape(label).replace(re.escape("{code}"), r"(?P<code>\d+)"))
+
+
+def _looks_like(label: str) -> str | None:
+    squashed = re.sub(r"[\s:：]", "", label).lower()
+    if "notruninci" in squashed or "ci不运行" in squashed:
+        return "not-run"
+    if squashed.startswith(("exitcode", "exitswithcode", "退出码")):
+        return "exit"
+    return None
+
+
+def read_note(note: Note | None, lang: str, page: Path) -> tuple[str | None, int]:
+    """(why the block is not run in CI, the exit code the page says it ends with) from the note after it."""
+    if note is None:
+        return None, 0
+    langs = [lang] if lang in messages.NOT_RUN_LABEL else list(messages.NOT_RUN_LABEL)
+    where = f"{page.as_posix()}:{note.line}"
+    if note.label in (messages.NOT_RUN_LABEL[each] for each in langs):
+        if not note.text:
+            raise _BlockProblem(note.line, messages.NOT_RUN_WITHOUT_REASON.format(where=where, label=note.label))
+        return note.text, 0
+    for each in langs:
+        stated = _label_pattern(messages.EXIT_LABEL[each]).fullmatch(note.label)
+        if stated:
+            return None, int(stated["code"])
+    looks = _looks_like(note.label)
+    if looks is not None:
+        expected = (messages.NOT_RUN_LABEL if looks == "not-run" else messages.EXIT_LABEL)[langs[0]].format(code="N")
+        what = messages.NOTE_SAYS_NOT_RUN if looks == "not-run" else messages.NOTE_SAYS_EXIT
+        raise _BlockProblem(
+            note.line, messages.NOTE_MISWRITTEN.format(where=where, label=note.label, what=what, expected=expected)
+        )
+    return None, 0
+
+
+def make_block(page: Path, region: Region, lexed: LexedPage, above: DocBlock | None, registry: Registry) -> DocBlock:
+    fence = region.fence
+    runner = registry.runner_for(fence)
+    if runner is None:
+        known = ", ".join(registry.languages())
+        lang = f"`{fence.lang}`" if fence.lang else "(none)"
+        raise _BlockProblem(
+            fence.line, messages.NO_RUNNER.format(where=f"{page.as_posix()}:{fence.line}", lang=lang, known=known)
+        )
+    source = " ".join(comment.directive for comment in region.directives)
+    directive_line = region.directives[0].line if region.directives else fence.line
     try:
-        words = shlex.split(text)
-    except ValueError as exc:
-        raise BlockError(f"{where}: unparsable doctest directive {text!r}: {exc}") from None
-    directive: dict[str, str] = {}
-    for word in words:
-        key, sep, value = word.partition("=")
-        if not sep or key not in DIRECTIVE_KEYS:
-            known = ", ".join(sorted(DIRECTIVE_KEYS))
-            raise BlockError(f"{where}: unknown doctest directive {word!r} (known keys: {known})")
-        directive[key] = value
-    return directive
-
-
-def classify(fence: Fence, where: str) -> tuple[Kind, str | None]:
-    first_line = fence.code.split("\n", 1)[0]
-    marker = NOT_RUN_MARKER.match(first_line)
-    if marker:
-        return Kind.NOT_RUN, marker["reason"].strip()
-    kind = _LANG_KINDS.get(fence.lang.lower())
-    if kind is None:
-        raise BlockError(f"{where}: no doc-test runner for language {fence.lang!r}")
-    if kind is Kind.PYTHON and awaits_at_top_level(fence.code):
-        kind = Kind.PTC
-    return kind, None
-
-
-def awaits_at_top_level(code: str) -> bool:
-    """PTC code awaits tools at module level; a script with its own ``asyncio.run`` does not."""
+        directive = parse(source, runner.options, runner.kind.value)
+    except DirectiveError as exc:
+        raise _directive_problem(page, directive_line, exc) from None
+    not_run_reason, expected_exit = read_note(region.note, page.parts[1], page)
+    block = DocBlock(
+        page=page,
+        fence=fence,
+        kind=runner.kind,
+        directive=directive,
+        not_run_reason=not_run_reason,
+        expected_exit=expected_exit,
+        source=lexed,
+        region=region,
+        above=above,
+    )
     try:
-        compiled = compile(code, "<block>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
-    except SyntaxError:
-        return False  # plain Python then, where the syntax error is reported when it runs
-    return bool(compiled.co_flags & inspect.CO_COROUTINE)
+        runner.check(block)
+    except DirectiveError as exc:
+        raise _directive_problem(page, directive_line, exc) from None
+    return block
 
 
-def page_blocks(page: Path, repo: Path) -> list[DocBlock]:
-    """Every fenced block of ``page`` (absolute), in source order."""
-    rel = page.relative_to(repo)
-    blocks = []
-    for fence in iter_fences(page.read_text(encoding="utf-8"), str(rel)):
-        where = f"{rel.as_posix()}:{fence.line}"
-        kind, reason = classify(fence, where)
-        blocks.append(DocBlock(rel, fence, kind, parse_directive(fence.directive, where), reason))
-    return blocks
+def _directive_problem(page: Path, line: int, error: DirectiveError) -> _BlockProblem:
+    return _BlockProblem(line, messages.IN_DIRECTIVE.format(where=f"{page.as_posix()}:{line}", problem=error))
+
+
+def parse_page(path: Path, repo: Path, registry: Registry = REGISTRY) -> ParsedPage:
+    """Every block of ``path`` (absolute) in source order, and every problem, each naming page:line."""
+    page = path.relative_to(repo)
+    try:
+        lexed = lex(path.read_text(encoding="utf-8"), page.as_posix())
+    except MdcError as exc:
+        message = messages.PAGE_REFUSED.format(error=exc)
+        return ParsedPage(page, refused=Problem(f"{page.as_posix()}:{exc.line}", exc.line, message))
+    problems = [
+        Problem(
+            f"{page.as_posix()}:{comment.line}",
+            comment.line,
+            template.format(where=f"{page.as_posix()}:{comment.line}"),
+        )
+        for template, comments in (
+            (messages.DIRECTIVE_STRAY, lexed.stray_directives),
+            (messages.DIRECTIVE_MALFORMED, lexed.malformed_directives),
+        )
+        for comment in comments
+    ]
+    blocks: list[DocBlock] = []
+    for region in lexed.regions:
+        try:
+            blocks.append(make_block(page, region, lexed, blocks[-1] if blocks else None, registry))
+        except _BlockProblem as problem:
+            label = f"[{region.fence.label}]" if region.fence.label else ""
+            problems.append(Problem(f"{page.as_posix()}:{region.fence.line}{label}", problem.line, str(problem)))
+    fenced = {n for region in lexed.regions for n in range(region.fence.line, region.end_line + 1)}
+    prose = [(n, text) for n, text in lexed.visible_lines() if n not in fenced]
+    return ParsedPage(page, tuple(blocks), tuple(problems), tuple(prose_claims(page, prose)))
+
+
+def page_blocks(path: Path, repo: Path) -> list[DocBlock]:
+    """Every block of ``path`` (absolute), in source order; a page with a problem raises BlockError."""
+    parsed = parse_page(path, repo)
+    problems = [parsed.refused] if parsed.refused else list(parsed.problems)
+    if problems:
+        raise BlockError("\n".join(problem.message for problem in problems))
+    return list(parsed.blocks)
 
 
 def site_pages(repo: Path, lang: str) -> list[Path]:

@@ -1,9 +1,13 @@
-"""pytest plugin: every fenced block under docs/<lang>/ is a test item.
+"""pytest plugin: every page under docs/<lang>/ is a file of items.
 
-Item ids name the page, the line and the tab label
-(``docs/zh/troubleshooting.md:42[pip]``), so ``-k troubleshooting`` and
-``-k zh`` select as expected. The terminal summary counts what ran per kind
-and which blocks the pages declare not runnable on Linux CI.
+Each fenced block is an item named by page, line and tab label
+(``docs/zh/troubleshooting.md:42[pip]``), so ``-k troubleshooting`` and ``-k zh``
+select as expected. A page also carries an item per prose line that states a
+version (``docs/en/troubleshooting.md:528``) and one for its parity with its
+translations (``docs/en/troubleshooting.md::parity``). Whatever is wrong with a
+page when it is read is a failing item of its own, so the rest still runs. The
+terminal summary counts what passed per kind and lists the blocks the pages say
+are not run in CI.
 """
 
 from __future__ import annotations
@@ -12,12 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from doctest_harness.blocks import BlockError, BlockFailure, DocBlock, Kind, page_blocks
+from doctest_harness import messages
+from doctest_harness.blocks import ParsedPage, Problem, parse_page
+from doctest_harness.claims import StatedInProse
+from doctest_harness.evaluate import run_block
+from doctest_harness.model import BlockFailure, DocBlock, Kind
+from doctest_harness.parity import differences, twins
 from doctest_harness.processes import HarnessError
-from doctest_harness.runners import RUNNERS
 from doctest_harness.session import DocTestSession
 
 SESSION_KEY = pytest.StashKey[DocTestSession]()
+CLAIM = "claim"
+PARITY = "parity"
 
 
 def docs_root(config: pytest.Config) -> Path:
@@ -39,30 +49,29 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
 
 class DocPage(pytest.File):
     def collect(self):
-        try:
-            blocks = page_blocks(self.path, self.config.rootpath)
-        except BlockError as exc:
-            raise self.CollectError(str(exc)) from None
-        for block in blocks:
-            # The id is the page path and line (docs/zh/page.md:42[pip]), not pytest's file::name.
-            yield DocBlockItem.from_parent(
-                self, name=block.test_name.split("/")[-1], nodeid=block.test_name, block=block
-            )
+        repo = self.config.rootpath
+        parsed = parse_page(self.path, repo)
+        if parsed.refused is not None:
+            yield self._item(ProblemItem, parsed.refused.test_name, problem=parsed.refused)
+            return
+        for problem in parsed.problems:
+            yield self._item(ProblemItem, problem.test_name, problem=problem)
+        for block in parsed.blocks:
+            yield self._item(DocBlockItem, block.test_name, block=block)
+        for claim in parsed.claims:
+            yield self._item(ClaimItem, claim.test_name, claim=claim)
+        yield self._item(ParityItem, f"{parsed.page.as_posix()}::{PARITY}", parsed=parsed)
+
+    def _item(self, cls, nodeid: str, **kwargs):
+        # The id is the page path and line (docs/zh/page.md:42[pip]), not pytest's file::name.
+        return cls.from_parent(self, name=nodeid.split("/")[-1], nodeid=nodeid, **kwargs)
 
 
-class DocBlockItem(pytest.Item):
-    def __init__(self, *, block: DocBlock, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.block = block
-        self.add_marker(getattr(pytest.mark, block.kind.value.replace("-", "_")))
-        if block.kind is Kind.NOT_RUN:
-            # Declared on the page, visible to readers; reported at the block's own location.
-            self.add_marker(pytest.mark.skip(reason=f"not run in CI: {block.not_run_reason}"))
+class DocItem(pytest.Item):
+    kind: str
 
-    def runtest(self) -> None:
-        session = session_of(self.config)
-        RUNNERS[self.block.kind](self.block, session)
-        session.counts[self.block.kind.value] += 1
+    def passed(self) -> None:
+        session_of(self.config).counts[self.kind] += 1
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, (BlockFailure, HarnessError)):
@@ -71,18 +80,87 @@ class DocBlockItem(pytest.Item):
 
     def reportinfo(self):
         # pytest rewrites a title that ends its node id; the kind suffix keeps the path as written.
-        return self.path, self.block.fence.line - 1, f"{self.block.test_name} ({self.block.kind.value})"
+        return self.path, self.line - 1, f"{self.nodeid} ({self.kind})"
+
+
+class DocBlockItem(DocItem):
+    def __init__(self, *, block: DocBlock, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.block = block
+        self.kind = block.kind.value
+        self.line = block.fence.line
+        self.add_marker(getattr(pytest.mark, block.kind.marker))
+        if block.not_run_reason is not None:
+            # Said on the page, where readers see it; reported at the block's own location.
+            self.add_marker(pytest.mark.skip(reason=f"not run in CI: {block.not_run_reason}"))
+
+    def runtest(self) -> None:
+        run_block(self.block, session_of(self.config))
+        self.passed()
+
+
+class ProblemItem(DocItem):
+    kind = "page"
+
+    def __init__(self, *, problem: Problem, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.problem = problem
+        self.line = problem.line
+
+    def runtest(self) -> None:
+        raise BlockFailure(self.problem.message)
+
+
+class ClaimItem(DocItem):
+    kind = CLAIM
+
+    def __init__(self, *, claim: StatedInProse, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.claim = claim
+        self.line = claim.line
+        self.add_marker(getattr(pytest.mark, CLAIM))
+
+    def runtest(self) -> None:
+        problems = self.claim.problems(self.config.rootpath)
+        if problems:
+            raise BlockFailure("\n".join(problems))
+        self.passed()
+
+
+class ParityItem(DocItem):
+    kind = PARITY
+
+    def __init__(self, *, parsed: ParsedPage, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.parsed = parsed
+        self.line = 1
+        self.add_marker(getattr(pytest.mark, PARITY))
+
+    def runtest(self) -> None:
+        repo = self.config.rootpath
+        page = self.parsed.page
+        problems = []
+        for lang, twin in twins(page, repo).items():
+            if not (repo / twin).is_file():
+                problems.append(messages.PARITY_NO_TWIN.format(where=page.as_posix(), lang=lang, path=twin.as_posix()))
+                continue
+            theirs = parse_page(repo / twin, repo)
+            problems += differences(list(self.parsed.blocks), list(theirs.blocks), page.as_posix(), lang)
+        if problems:
+            raise BlockFailure("\n".join(problems))
+        self.passed()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for kind in Kind:
-        config.addinivalue_line("markers", f"{kind.value.replace('-', '_')}: doc-test block of kind {kind.value}")
+        config.addinivalue_line("markers", f"{kind.marker}: doc-test block of kind {kind.value}")
+    config.addinivalue_line("markers", f"{CLAIM}: a page's prose line that states a version, checked at its source")
+    config.addinivalue_line("markers", f"{PARITY}: a page carries the same blocks as its translations")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Record the selected blocks that pages declare not runnable, for the summary."""
-    items = session.items
-    not_run = [item.block for item in items if isinstance(item, DocBlockItem) and item.block.kind is Kind.NOT_RUN]
+    """Record the selected blocks that pages say are not run in CI, for the summary."""
+    not_run = [item.block for item in session.items if isinstance(item, DocBlockItem) and item.block.not_run_reason]
     if not_run:
         session_of(session.config).not_run.extend(f"{block.location}: {block.not_run_reason}" for block in not_run)
 
@@ -93,10 +171,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     session = config.stash[SESSION_KEY]
     if not session.counts and not session.not_run:
         return
-    ran = ", ".join(f"{kind}: {count}" for kind, count in sorted(session.counts.items()))
+    counts = ", ".join(f"{kind}: {count}" for kind, count in sorted(session.counts.items()))
     terminalreporter.section("doc-tests")
-    terminalreporter.write_line(f"blocks passed per kind: {ran or 'none'} (total {sum(session.counts.values())})")
-    terminalreporter.write_line(f"blocks declared not runnable on Linux CI: {len(session.not_run)}")
+    terminalreporter.write_line(
+        messages.SUMMARY_PASSED.format(counts=counts or "none", total=sum(session.counts.values()))
+    )
+    terminalreporter.write_line(messages.SUMMARY_NOT_RUN.format(count=len(session.not_run)))
     for entry in session.not_run:
         terminalreporter.write_line(f"  {entry}")
 

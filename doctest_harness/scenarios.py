@@ -1,23 +1,22 @@
 """Reproduce each message the pages quote, the way a user meets it.
 
-Every quoted message in ``aster_ref.messages.QUOTED`` has a scenario here: the
-``aster-ref run`` command and PTC code that make the reference print it. A page
-quote is checked against what the scenario really printed, so a page that
+Every quoted message in the reference's list of quoted messages has a scenario
+here: the ``aster-ref run`` command and PTC code that make the reference print it.
+A page quote is checked against what the scenario really printed, so a page that
 misquotes a message, or a reference that stops printing it, fails.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from aster_ref import messages
+from aster_ref import messages as reference_messages
+from doctest_harness.processes import run_group
+from doctest_harness.sandboxes import Sandboxes
 
-if TYPE_CHECKING:
-    from doctest_harness.session import DocTestSession
+SCENARIO_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -28,9 +27,10 @@ class Scenario:
 
 
 READ_TEST_FILE = 'print(await Read(path="test.txt"))\n'
+WITHOUT_AIOHTTP = "{python_without_aiohttp}"
 
 SCENARIOS: dict[str, Scenario] = {
-    "AIOHTTP_REQUIRED": Scenario(("--python", "{python_without_aiohttp}", "--tools", "Read"), READ_TEST_FILE, False),
+    "AIOHTTP_REQUIRED": Scenario(("--python", WITHOUT_AIOHTTP, "--tools", "Read"), READ_TEST_FILE, False),
     "CONNECTION_ERROR": Scenario(("--bridge-url", "http://localhost:8080", "--tools", "Read"), READ_TEST_FILE, False),
     "EXECUTION_TIMEOUT": Scenario(("--timeout", "1", "--tools", "Read"), "import time\n\ntime.sleep(5)\n", False),
     "TOOL_FAILED": Scenario(("--tools", "Read"), 'await Read(path="nonexistent.txt")\n', True),
@@ -38,34 +38,43 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
-def python_without_aiohttp(session: DocTestSession) -> str:
-    venv = session.tmp / "no-aiohttp"
-    if not venv.exists():
-        subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    return str(venv / "bin" / "python")
+class Scenarios:
+    """What the reference printed in each scenario, run once per pytest run.
 
+    The scenarios that need port 8080 free (the connection-refused message quotes
+    that port) run together, before the bridge first starts: ``offline()``.
+    """
 
-def run_scenario(session: DocTestSession, name: str) -> str:
-    """What ``aster-ref run`` printed (stdout and stderr) in that situation."""
-    scenario = SCENARIOS[name]
-    args = [arg.replace("{python_without_aiohttp}", python_without_aiohttp(session)) for arg in scenario.args]
-    if scenario.needs_bridge:
-        args = ["--bridge-url", session.bridge_url(), *args]
-    done = subprocess.run(
-        session.aster_ref("run", *args, "-"),
-        input=scenario.code,
-        capture_output=True,
-        text=True,
-        cwd=session.workspace,
-        env=session.env(),
-        timeout=60,
-        check=False,
-    )
-    return done.stdout + done.stderr
+    def __init__(self, sandboxes: Sandboxes, bridge_url: Callable[[], str]) -> None:
+        self._sandboxes = sandboxes
+        self._bridge_url = bridge_url
+        self._outputs: dict[str, str] = {}
 
+    def offline(self) -> None:
+        for name, scenario in SCENARIOS.items():
+            if not scenario.needs_bridge and name not in self._outputs:
+                self._outputs[name] = self._run(scenario)
 
-def reproduce_offline(session: DocTestSession) -> dict[str, str]:
-    return {name: run_scenario(session, name) for name, s in SCENARIOS.items() if not s.needs_bridge}
+    def output(self, name: str) -> str:
+        """What ``aster-ref run`` printed (stdout and stderr) in the situation behind quoted message ``name``."""
+        if name not in self._outputs:
+            self._outputs[name] = self._run(SCENARIOS[name])
+        return self._outputs[name]
+
+    def _run(self, scenario: Scenario) -> str:
+        sandboxes = self._sandboxes
+        without = str(sandboxes.python_without_aiohttp()) if WITHOUT_AIOHTTP in scenario.args else ""
+        args = [arg.replace(WITHOUT_AIOHTTP, without) for arg in scenario.args]
+        if scenario.needs_bridge:
+            args = ["--bridge-url", self._bridge_url(), *args]
+        done = run_group(
+            sandboxes.aster_ref("run", *args, "-"),
+            input=scenario.code,
+            cwd=sandboxes.workspace,
+            env=sandboxes.env(),
+            timeout=SCENARIO_TIMEOUT,
+        )
+        return done.stdout + done.stderr
 
 
 def template_pattern(template: str) -> re.Pattern[str]:
@@ -74,18 +83,9 @@ def template_pattern(template: str) -> re.Pattern[str]:
     return re.compile(".+?".join(re.escape(part) for part in parts), re.DOTALL)
 
 
-def quote_pattern(quote: str) -> re.Pattern[str]:
-    """A page quote as a pattern over real output: ``XXX`` is a tool name, a trailing ``...`` more text."""
-    text = quote.strip()
-    more = text.endswith("...")
-    if more:
-        text = text[:-3].rstrip()
-    pattern = r"\s+".join(re.escape(word) for word in text.split())
-    pattern = pattern.replace("XXX", r"[A-Z]\w*")
-    return re.compile(pattern + (r"\s*\S" if more else r"(?!\S)"))
-
-
 def messages_quoted_by(quote: str) -> list[str]:
-    """Names of the QUOTED messages this quote is an instance of."""
+    """Names of the quoted reference messages this quote is an instance of."""
     normalized = " ".join(quote.split()).replace("XXX", "Tool")
-    return [name for name, template in messages.QUOTED.items() if template_pattern(template).fullmatch(normalized)]
+    return [
+        name for name, template in reference_messages.QUOTED.items() if template_pattern(template).fullmatch(normalized)
+    ]

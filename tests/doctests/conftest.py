@@ -1,6 +1,10 @@
+from pathlib import Path
+
 import pytest
 
 from doctest_harness.plugin import session_of
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

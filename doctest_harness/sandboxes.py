@@ -1,0 +1,95 @@
+"""Where blocks run: one temp dir for the pytest run, holding the bridge's
+workspace, a fresh dir per block, a throwaway venv per page and the environment
+every block gets. Nothing a block does reaches the reader's real environment.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from doctest_harness.workspace import make_workspace
+
+# The index pip uses when none is configured; poetry blocks resolve through it too,
+# since poetry's own default (PyPI's JSON API) may be unreachable where pip's is not.
+DEFAULT_INDEX_URL = "https://pypi.org/simple"
+POETRY_VENV = Path(".cache") / "doctest-poetry"
+
+
+class Sandboxes:
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.tmp = Path(tempfile.mkdtemp(prefix="aster-doctests-"))
+        self.workspace = make_workspace(self.tmp / "workspace")
+        self._page_venvs: dict[Path, Path] = {}
+        self._poetry_bin: Path | None = None
+        self._python_without_aiohttp: Path | None = None
+
+    @property
+    def venv_bin(self) -> Path:
+        """The project's .venv/bin: aster-ref, go, the python with aster_ref installed."""
+        return Path(sys.executable).parent
+
+    def aster_ref(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "aster_ref", *args]
+
+    def env(self, *, first_on_path: list[Path] = ()) -> dict[str, str]:
+        path = [str(p) for p in first_on_path] + [str(self.venv_bin), os.environ.get("PATH", "")]
+        env = dict(
+            os.environ,
+            PATH=os.pathsep.join(path),
+            REPO=str(self.repo),
+            ASTER_REF=str(self.venv_bin / "aster-ref"),
+            PIP_INDEX_URL=os.environ.get("PIP_INDEX_URL", DEFAULT_INDEX_URL),
+            PPROF_TMPDIR=str(self.tmp / "pprof"),  # go tool pprof saves profiles there, not in ~/pprof
+        )
+        env.pop("VIRTUAL_ENV", None)
+        env.pop("PYTHONPATH", None)
+        return env
+
+    def new_dir(self, name: str) -> Path:
+        return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self.tmp))
+
+    def page_venv(self, page: Path, *, create: bool = True) -> Path | None:
+        """A throwaway venv per page, so `pip install` blocks change nothing real.
+
+        Shared by the page's blocks in order, as a reader would follow them. With
+        ``create=False``, only a venv an earlier block of the page already has.
+        """
+        if page not in self._page_venvs and create:
+            venv = self.tmp / "venvs" / page.with_suffix("").as_posix().replace("/", "-")
+            subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+            self._page_venvs[page] = venv
+        return self._page_venvs.get(page)
+
+    def poetry_bin(self) -> Path:
+        """Poetry in a venv of its own, installed from the package index on first use and
+        kept in the repo's .cache/ (ignored by git), so later runs skip the install."""
+        if self._poetry_bin is None:
+            venv = self.repo / POETRY_VENV
+            if not (venv / "bin" / "poetry").exists():
+                shutil.rmtree(venv, ignore_errors=True)
+                subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+                subprocess.run(
+                    [str(venv / "bin" / "pip"), "install", "--quiet", "poetry"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+            self._poetry_bin = venv / "bin"
+        return self._poetry_bin
+
+    def python_without_aiohttp(self) -> Path:
+        """An interpreter that lacks aiohttp, as a reader's system Python may."""
+        if self._python_without_aiohttp is None:
+            venv = self.tmp / "no-aiohttp"
+            subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+            self._python_without_aiohttp = venv / "bin" / "python"
+        return self._python_without_aiohttp
+
+    def close(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)

@@ -1,0 +1,156 @@
+"""What a failing block says, in a docs writer's terms, for each way a block can fail."""
+
+import asyncio
+
+import pytest
+
+from doctest_harness import bridge, lint, messages, tools
+from doctest_harness.evaluate import check_outcome, run_block
+from doctest_harness.model import BlockFailure, Outcome
+from doctest_harness.processes import HarnessError
+from doctest_harness.runners import diagram, ptc
+from doctest_harness.session import DocTestSession
+from tests.doctests.pages import only_block
+
+
+def failure(call) -> str:
+    with pytest.raises(BlockFailure) as raised:
+        call()
+    return str(raised.value)
+
+
+def test_wrong_exit_code_names_the_block_and_shows_the_output(tmp_path):
+    block = only_block(tmp_path, "```bash\ntrue\n```\n")
+    assert failure(lambda: check_outcome(block, Outcome(3, "out text", "err text"))) == messages.BLOCK_FAILED.format(
+        where="docs/en/page.md:1",
+        problems=messages.WRONG_EXIT.format(actual=3, expected=0),
+        stdout="out text",
+        stderr="err text",
+    )
+
+
+def test_a_missing_output_line_is_named(tmp_path):
+    block = only_block(tmp_path, "<!-- doctest: stdout=hello stderr=oops -->\n```bash\ntrue\n```\n")
+    problems = "; ".join(
+        [
+            messages.STREAM_LACKS_LINE.format(stream="stdout", wanted="hello"),
+            messages.STREAM_LACKS_LINE.format(stream="stderr", wanted="oops"),
+        ]
+    )
+    assert failure(lambda: check_outcome(block, Outcome(0, "hello there", ""))).startswith(
+        f"docs/en/page.md:2: {problems}\n"
+    )
+
+
+def test_what_a_reader_noticed_fails_a_block_that_exits_0(tmp_path):
+    block = only_block(tmp_path, "```bash\ntrue\n```\n")
+    noticed = messages.JQ_NULL.format(args=".x")
+    assert f"docs/en/page.md:1: {noticed}\n" in failure(lambda: check_outcome(block, Outcome(0, "", "", (noticed,))))
+
+
+def test_a_block_the_page_says_fails_passes_when_it_fails(tmp_path):
+    block = only_block(tmp_path, "```bash\ncurl x\n```\n\n**Exit code 7:** nothing listens there.\n")
+    check_outcome(block, Outcome(7, "", "", (messages.CURL_NO_CONNECTION.format(args="x"),)))
+
+
+def test_ruff_reports_only_pyflakes_at_page_lines(tmp_path):
+    block = only_block(
+        tmp_path, "# Page\n\n```python\nimport os\nx=1;y = 2 # too long " + "x" * 120 + "\nprint(undefined)\n```\n"
+    )
+    findings = [
+        messages.RUFF_FINDING.format(
+            page="docs/en/page.md", line=4, column=8, code="F401", message="`os` imported but unused"
+        ),
+        messages.RUFF_FINDING.format(
+            page="docs/en/page.md", line=6, column=7, code="F821", message="Undefined name `undefined`"
+        ),
+    ]
+    assert failure(lambda: lint.lint(block)) == messages.RUFF_FOUND.format(
+        where="docs/en/page.md:3", rules=lint.RULES_SHOWN, findings="\n".join(findings)
+    )
+
+
+def test_ptc_ending_with_asyncio_run_names_the_real_bug(tmp_path, doc_session):
+    block = only_block(
+        tmp_path,
+        '```python\nimport asyncio\n\n\nasync def main():\n    print(await Read(path="a.txt"))\n\n\nasyncio.run(main())\n```\n',
+    )
+    assert failure(lambda: run_block(block, doc_session)) == messages.ASYNCIO_RUN_IN_PTC.format(
+        where="docs/en/page.md:1", line=9
+    )
+
+
+def test_the_runtime_really_refuses_asyncio_run_in_ptc_code(tmp_path, doc_session):
+    """The message above is what happens: checked once against the real runtime."""
+    block = only_block(
+        tmp_path,
+        '```python\nimport asyncio\n\n\nasync def main():\n    await Read(path="a.txt")\n\n\nasyncio.run(main())\n```\n',
+    )
+    outcome = asyncio.run(ptc.execute(block.code, doc_session.bridge_url(), doc_session))
+    assert "asyncio.run() cannot be called from a running event loop" in outcome.stderr + (outcome.error or "")
+
+
+def test_invalid_data_is_named(tmp_path, doc_session):
+    block = only_block(tmp_path, '```json\n{"a": 1,}\n```\n')
+    assert failure(lambda: run_block(block, doc_session)).startswith("docs/en/page.md:1: invalid json: ")
+
+
+def test_a_mermaid_block_must_start_with_a_diagram_type(tmp_path, doc_session):
+    block = only_block(tmp_path, "```mermaid\nflowchrt LR\n  A --> B\n```\n")
+    known = ", ".join(sorted(diagram.MERMAID_TYPES))
+    assert failure(lambda: run_block(block, doc_session)) == messages.MERMAID_UNKNOWN_TYPE.format(
+        where="docs/en/page.md:1", first="flowchrt", known=known
+    )
+
+
+def test_a_mermaid_block_may_open_with_front_matter_and_directives(tmp_path, doc_session):
+    block = only_block(
+        tmp_path, "```mermaid\n---\ntitle: Flow\n---\n%%{init: {}}%%\nsequenceDiagram\n  A->>B: hi\n```\n"
+    )
+    run_block(block, doc_session)
+
+
+def test_an_unknown_quote_is_a_failure_not_a_pass(tmp_path, doc_session):
+    block = only_block(tmp_path, "```text\nSomething went wrong\n```\n")
+    assert failure(lambda: run_block(block, doc_session)) == messages.QUOTE_UNKNOWN.format(
+        where="docs/en/page.md:1", quote="Something went wrong"
+    )
+
+
+def test_a_go_fragment_without_template_names_the_block(tmp_path, doc_session):
+    block = only_block(tmp_path, '```go\nlog.Println("hi")\n```\n')
+    assert failure(lambda: run_block(block, doc_session)).startswith("docs/en/page.md:1: a Go fragment")
+
+
+def test_missing_tool_skips_locally_with_the_install_command(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("CI", "false")
+    message = messages.MISSING_TOOL.format(tool="jq", how=tools.SYSTEM_TOOLS["jq"])
+    with pytest.raises(pytest.skip.Exception, match=f"^{message}$"):
+        tools.require_tools(["jq"])
+
+
+def test_missing_tool_fails_under_ci(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("CI", "true")
+    missing = messages.MISSING_TOOL.format(tool="go", how=tools.SYSTEM_TOOLS["go"])
+    with pytest.raises(pytest.fail.Exception) as failed:
+        tools.require_tools(["go"])
+    assert str(failed.value) == messages.MISSING_TOOL_IN_CI.format(missing=missing)
+
+
+def test_tools_a_command_uses_are_found_by_name_and_path():
+    assert tools.tools_used("/usr/bin/curl -s http://x/health | jq .status && lsof -i :8080") == ["jq", "lsof", "curl"]
+    assert tools.tools_used("pip install gopher-jqlib") == []
+
+
+def test_busy_bridge_port_is_a_harness_error(monkeypatch, tmp_path):
+    doc = DocTestSession(tmp_path)
+    monkeypatch.setattr(doc.scenarios, "offline", lambda: None)
+    monkeypatch.setattr(bridge, "port_is_free", lambda port: False)
+    try:
+        with pytest.raises(HarnessError) as error:
+            doc.bridge_url()
+        assert str(error.value) == messages.BRIDGE_PORT_BUSY.format(port=bridge.BRIDGE_PORT)
+    finally:
+        doc.close()
