@@ -23,7 +23,8 @@ from mkdocs.structure.pages import Page
 from page_headings import headings
 from site_text import site_text
 
-from doctest_harness.blocks import Kind, classify
+from doctest_harness.runners import python_code
+from doctest_harness.runners.python_code import PYTHON_LANGUAGES
 from mkdocs_mdc import Fence, iter_fences
 
 # mdc converts MDC in on_page_markdown at the default priority 0: run after it.
@@ -54,10 +55,9 @@ def _closing_line(lines: list[str], opening: int, marker: str) -> int:
     return len(lines) - 1
 
 
-def is_ptc(fence: Fence, where: str) -> bool:
+def is_ptc(fence: Fence) -> bool:
     """The doc-test harness's verdict: the block runs as PTC code (the one place that asks it)."""
-    kind, _ = classify(fence, where)
-    return kind is Kind.PTC
+    return fence.lang.lower() in PYTHON_LANGUAGES and python_code.is_ptc(fence.code)
 
 
 def add_ptc_hints(markdown: str, path: str, hint: str) -> str:
@@ -65,7 +65,7 @@ def add_ptc_hints(markdown: str, path: str, hint: str) -> str:
     lines = markdown.split("\n")
     closings = []
     for fence in iter_fences(markdown, path):
-        if is_ptc(fence, f"{path}:{fence.line}"):
+        if is_ptc(fence):
             closings.append((_closing_line(lines, fence.line - 1, fence.marker), fence.indent))
     for closing, indent in reversed(closings):
         paragraph = [f"{indent}{line}" for line in hint.split("\n")]

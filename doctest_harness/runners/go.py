@@ -3,7 +3,7 @@ which completes a block into a program against the Go mirror and runs it.
 
 The directive keys are the Go runner's: ``go=NAME`` (the template snippets/go/NAME.go
 that completes a fragment) and ``patch=PATH`` (the block replaces a function of that
-file of the mirror).
+file of the mirror, after the anchor line recorded in go/api/patch-points.toml).
 """
 
 from __future__ import annotations
@@ -29,13 +29,18 @@ def _go_directive(block: DocBlock) -> dict[str, str]:
 def run(block: DocBlock, session: DocTestSession) -> Outcome:
     require_tools(["go"])
     directive = _go_directive(block)
-    if BRIDGE_PORT in free_ports_needed(directive, session.repo):
+    if BRIDGE_PORT in free_ports_needed(directive, session.repo, block.code):
         session.bridge.stop()
     else:
         session.bridge_url()
     try:
         done = run_go_block(
-            block.code, directive=directive, repo=session.repo, env=session.sandboxes.env(), timeout=BLOCK_TIMEOUT
+            block.code,
+            directive=directive,
+            repo=session.repo,
+            env=session.sandboxes.env(),
+            timeout=BLOCK_TIMEOUT,
+            location=block.location,
         )
     except GoBlockError as exc:
         raise BlockFailure(f"{block.location}: {exc}") from None
@@ -50,9 +55,7 @@ RUNNER = Runner(
     run=run,
     options={
         "go": Option("NAME: the template snippets/go/NAME.go that completes a fragment into a program", text),
-        "patch": Option(
-            "PATH: the block replaces the function of the same signature in that file of the Go mirror", text
-        ),
+        "patch": Option("PATH: the block is inserted into that file of the Go mirror, at upstream's anchor line", text),
         "stdout": STDOUT,
         "stderr": STDERR,
     },
