@@ -125,7 +125,7 @@ class RunService:
             work_dir=request.get("work_dir"),
             env=dict(request.get("env") or {}),
             max_output=max_output,
-            python=str(request.get("python") or sys.executable),
+            python=_interpreter(request),
             inherit_env="env" not in request,  # without one, the code gets serve's environment
         )
         runtime = PythonRuntime(config)
@@ -144,3 +144,12 @@ class RunService:
     async def _run(self, spec: RunSpec) -> ExecutionResult:
         async with self._slots:
             return await run_program(spec, self._lease)
+
+
+def _interpreter(request: dict[str, Any]) -> str:
+    """The request's interpreter; a relative path (``venv/bin/python``) is relative to the client's directory, as a
+    local run would read it, and a bare name (``python3``) is looked up on PATH."""
+    python = str(request.get("python") or sys.executable)
+    if os.sep in python and not os.path.isabs(python) and request.get("cwd"):
+        return os.path.join(str(request["cwd"]), python)
+    return python

@@ -16,7 +16,6 @@ it started, in whatever session, is killed when it ends.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import tomllib
 
+from aster_ref.process import kill_group
 from doctest_harness.processes import port_is_free, stop_group
 
 MODULE = "github.com/astercloud/aster"
@@ -454,8 +454,7 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> sub
         stop_group(process)
     finally:
         kill_tagged(env[TAG_VARIABLE])
-        with contextlib.suppress(ProcessLookupError):  # the group, for a child that cleared its environment
-            os.killpg(process.pid, signal.SIGKILL)
+        kill_group(process.pid)  # the group, for a child that cleared its environment
     for reader in readers:
         reader.join(timeout=READ_GRACE)
     stderr = output.get("stderr", "") + ("\n" + TIMED_OUT.format(timeout=timeout) if timed_out else "")

@@ -463,6 +463,16 @@ def test_run_hands_the_code_to_a_running_serve_with_its_own_environment_and_dire
     assert list(temp.iterdir()) == []
 
 
+def test_run_through_serve_reads_a_relative_python_from_the_cli_directory(bridge: Bridge, tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    python = tmp_path / "bin" / "python"
+    python.write_text(f'#!/bin/sh\nexec {sys.executable} -X mark=wrapped "$@"\n')
+    python.chmod(0o755)
+    code = "import sys; print(sys._xoptions.get('mark'))"
+    result = aster_ref("run", "--python", "bin/python", "--bridge-url", bridge.url, write(tmp_path, code), cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "wrapped\n"), result.stderr
+
+
 def test_run_through_serve_uses_the_bridge_tools_by_default(bridge: Bridge, tmp_path: Path) -> None:
     code = "print(sorted(k for k in globals() if k[0].isupper() and k != 'ToolError'))"
     result = aster_ref("run", "--bridge-url", bridge.url, write(tmp_path, code))
