@@ -77,7 +77,7 @@ func (e *RefusedError) Error() string { return e.Message }
 // exitUsage is the exit code of an aster-ref command that refuses its arguments (aster_ref.cli.EXIT_USAGE).
 const exitUsage = 2
 
-// tokenVariable holds the bridge token, which aster-ref run reads from its environment (aster_ref.sdk_client.TOKEN_ENV).
+// tokenVariable holds the bridge token, which aster-ref run reads from its environment (aster_ref.defaults.TOKEN_ENV).
 const tokenVariable = "ASTER_BRIDGE_TOKEN"
 
 // Execute runs request warm on the run socket of the `aster-ref serve` behind its bridge URL,

@@ -2,9 +2,7 @@ package bridge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/astercloud/aster/internal/asterref"
 )
@@ -37,12 +35,6 @@ func (p *wrappedProgram) String() string {
 		p.text = &text
 	}
 	return *p.text
-}
-
-// exitWith returns a Python program that prints err on stderr and exits 1.
-func exitWith(err error) string {
-	message, _ := json.Marshal(err.Error()) // a JSON string is a Python string literal
-	return fmt.Sprintf("raise SystemExit(%s)\n", message)
 }
 
 // run runs program with the reference's runtime. A run the reference refuses is a failed

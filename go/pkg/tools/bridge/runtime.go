@@ -6,6 +6,8 @@ package bridge
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"time"
 )
@@ -81,4 +83,10 @@ func (r *PythonRuntime) Execute(ctx context.Context, code string, input map[stri
 // it is wrapped here only if something prints it (see wrappedProgram).
 func (r *PythonRuntime) wrapCode(code string, input map[string]any) *wrappedProgram {
 	return &wrappedProgram{code: code, tools: r.availableTools, input: input}
+}
+
+// exitWith returns a Python program that prints err on stderr and exits 1.
+func exitWith(err error) string {
+	message, _ := json.Marshal(err.Error()) // a JSON string is a Python string literal
+	return fmt.Sprintf("raise SystemExit(%s)\n", message)
 }
