@@ -112,30 +112,35 @@ func TestSocketPathIsServesForALoopbackBridge(t *testing.T) {
 	}
 }
 
-func TestExecuteHandsTheRunToServe(t *testing.T) {
-	requests := make(chan map[string]any, 1)
-	fakeServe(t, func(run *fakeRun) {
-		requests <- run.request
-		_ = run.answer(`{"result": {"success": true, "output": 4, "stdout": "4\n", "stderr": "", "error": "", "exit_code": 0, "duration": 0.25}}`)
-	})
-	noReference(t)
-	t.Setenv(tokenVariable, "secret")
-	t.Setenv("ASTER_DOC_INHERITED", "from the client")
-	work := t.TempDir()
-	execution, err := Execute(context.Background(), Request{
+// everyOption is a run that sets every option, with work as its work dir.
+func everyOption(work string) Request {
+	return Request{
 		BridgeURL: fakeBridgeURL,
-		Code:      "print(2 + 2)",
+		Code:      "print(input_data['n'])",
 		Tools:     []string{"Read", "Write"},
 		Input:     map[string]any{"n": 1},
 		Timeout:   2500 * time.Millisecond,
 		MaxOutput: 100,
 		WorkDir:   work,
 		Env:       map[string]string{"ASTER_DOC_VALUE": "42"},
+	}
+}
+
+func TestExecuteHandsTheRunToServe(t *testing.T) {
+	requests := make(chan map[string]any, 1)
+	fakeServe(t, func(run *fakeRun) {
+		requests <- run.request
+		_ = run.answer(`{"result": {"success": true, "output": 1, "stdout": "1\n", "stderr": "", "error": "", "exit_code": 0, "duration": 0.25}}`)
 	})
+	noReference(t)
+	t.Setenv(tokenVariable, "secret")
+	t.Setenv("ASTER_DOC_INHERITED", "from the client")
+	work := t.TempDir()
+	execution, err := Execute(context.Background(), everyOption(work))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (&Execution{Success: true, Output: 4.0, Stdout: "4\n", Duration: 0.25}); !reflect.DeepEqual(execution, want) {
+	if want := (&Execution{Success: true, Output: 1.0, Stdout: "1\n", Duration: 0.25}); !reflect.DeepEqual(execution, want) {
 		t.Errorf("got %+v, want %+v", execution, want)
 	}
 	request := <-requests
@@ -146,7 +151,7 @@ func TestExecuteHandsTheRunToServe(t *testing.T) {
 	delete(request, "env")
 	cwd, _ := os.Getwd()
 	want := map[string]any{
-		"version": 1.0, "bridge_url": fakeBridgeURL, "code": "print(2 + 2)", "tools": []any{"Read", "Write"},
+		"version": 1.0, "bridge_url": fakeBridgeURL, "code": "print(input_data['n'])", "tools": []any{"Read", "Write"},
 		"input": map[string]any{"n": 1.0}, "token": "secret", "timeout": 2.5, "max_output": 100.0,
 		"work_dir": work, "temp_dir": os.TempDir(), "cwd": cwd,
 	}
@@ -286,16 +291,7 @@ func TestWithoutServeOneAsterRefRunRunsTheCode(t *testing.T) {
 	staleSocket(t)
 	reference := recordingReference(t, `{"success": true, "stdout": "1\n", "exit_code": 0, "duration": 0.5}`, "", 0)
 	work := t.TempDir()
-	execution, err := Execute(context.Background(), Request{
-		BridgeURL: fakeBridgeURL,
-		Code:      "print(input_data['n'])",
-		Tools:     []string{"Read", "Write"},
-		Input:     map[string]any{"n": 1},
-		Timeout:   2500 * time.Millisecond,
-		MaxOutput: 100,
-		WorkDir:   work,
-		Env:       map[string]string{"ASTER_DOC_VALUE": "42"},
-	})
+	execution, err := Execute(context.Background(), everyOption(work))
 	if err != nil {
 		t.Fatal(err)
 	}
