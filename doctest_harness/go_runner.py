@@ -98,6 +98,10 @@ PATCH_IMPORT_MISSING = (
 PATCH_IMPORT_UPSTREAM_LACKS = (
     "  → upstream's {patch} does not import {name}; a patch may use only its imports: {imports}."
 )
+WRAPPED_CODE_NOT_STRING = (
+    "  → upstream's wrappedCode is a string; the docs' Go mirror's is the program, wrapped only when printed "
+    "(the reference wraps code where it runs it): use it through %s or wrappedCode.String()."
+)
 TIMED_OUT = "the Go program did not finish within {timeout:g} s and was killed"
 OUTPUT_HELD_OPEN = (
     "a process the Go program started (in a session of its own, with its environment cleared) "
@@ -269,6 +273,8 @@ _UNKNOWN_FIELD = re.compile(
 _MEMBER_OF_TYPE = re.compile(r"\(type \*?(?:(?P<package>\w+)\.)?(?P<owner>\w+) has no field or method (?P<name>\w+)")
 _CALL = re.compile(r"in call to (?:\w+)\.(?P<name>[A-Z]\w*)")
 _UNDEFINED = re.compile(r"^undefined: (?P<name>\w+)$")
+# The mirror's type of runtime.go's wrappedCode, as the compiler names it.
+_WRAPPED_PROGRAM = "type *wrappedProgram"
 
 
 def _referenced(message: str) -> list[tuple[str | None, str | None, str]]:
@@ -317,6 +323,8 @@ def explain(message: str, repo: Path, patch: str | None) -> list[str]:
         if not _matches(mirror, package, owner, name):
             notes.append(NOT_MIRRORED.format(name=shown))
         notes.extend(UPSTREAM_HAS.format(line=d.line) for d in upstream_lines)
+    if patch is not None and _WRAPPED_PROGRAM in message:
+        notes.append(WRAPPED_CODE_NOT_STRING)
     undefined = _UNDEFINED.match(message)
     if patch is not None and undefined:
         imports = patch_points(repo)[patch]["imports"]

@@ -1,8 +1,9 @@
 // Template for "查看生成的 Python 代码 / see the generated code": used with
 // patch=pkg/tools/bridge/runtime.go, the block goes into PythonRuntime.Execute right
-// after the code is wrapped. Checks: Execute prints the generated program (the SDK
-// prelude and the code) on stdout or stderr, and still runs it against the session
-// bridge: the code prints test.txt as the bridge serves it.
+// after the code is wrapped (the mirror wraps it when it is printed, and then runs that
+// text). Checks: Execute prints the generated program (the SDK prelude and the code) on
+// stdout or stderr, and still runs it against the session bridge: the code prints
+// test.txt as the bridge serves it.
 package main
 
 import (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aster_ref import messages
+from aster_ref import cli, defaults, messages, runsocket
 from doctest_harness import go_runner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,6 +53,24 @@ def go_string_constant(path, name):
     match = re.search(rf'^\s*(?:const\s+)?{name}\s*=\s*"([^"]*)"', path.read_text(), re.MULTILINE)
     assert match, f"{name} not found in {path}"
     return match.group(1)
+
+
+def go_number_constant(path, name):
+    """A constant like `const name = 2` or `const name = 10 * time.Second`, in seconds."""
+    match = re.search(rf"^\s*(?:const\s+)?{name}\s*=\s*(\d+)( \* time\.Second)?$", path.read_text(), re.MULTILINE)
+    assert match, f"{name} not found in {path}"
+    return int(match.group(1))
+
+
+def test_the_go_run_socket_client_speaks_the_references_protocol():
+    asterref = MODULE / "internal/asterref"
+    assert go_string_constant(asterref / "runsocket.go", "RunSocketClosed") == messages.RUN_SOCKET_CLOSED
+    assert go_number_constant(asterref / "runsocket.go", "protocolVersion") == runsocket.PROTOCOL_VERSION
+    assert go_number_constant(asterref / "runsocket.go", "CancelGrace") == runsocket.CANCEL_GRACE
+    hosts = re.search(r"loopbackHosts = \[\]string\{(.*)\}", (asterref / "runsocket.go").read_text())
+    assert hosts and set(re.findall(r'"([^"]+)"', hosts.group(1))) == runsocket.LOOPBACK_HOSTS
+    assert go_number_constant(asterref / "runtime.go", "exitUsage") == cli.EXIT_USAGE
+    assert go_string_constant(asterref / "runtime.go", "tokenVariable") == defaults.TOKEN_ENV
 
 
 def test_go_copies_of_reference_messages_agree():

@@ -279,6 +279,13 @@ def test_a_patch_may_use_only_what_upstreams_file_imports(go, line, note):
     assert note in done.stderr.splitlines(), done.stderr
 
 
+def test_a_patch_using_wrapped_code_as_a_string_is_told_what_the_mirror_has(go):
+    block = "wrappedCode := r.wrapCode(code, input)\nos.Stderr.WriteString(wrappedCode)\n"  # as upstream writes it
+    done = run(block, {"go": "wrapped_code", "patch": RUNTIME_GO})
+    assert done.returncode != 0
+    assert go_runner.WRAPPED_CODE_NOT_STRING in done.stderr.splitlines(), done.stderr
+
+
 def test_a_block_that_hangs_is_killed(go):
     code = 'package main\n\nimport "time"\n\nfunc main() {\n\ttime.Sleep(time.Minute)\n}\n'
     started = time.monotonic()

@@ -1,8 +1,9 @@
 // Package asterref runs the aster-ref command of the Python reference (aster_ref), which
 // gives the mirror its behaviour. Every call the mirror makes to the reference goes
-// through this package: Wrap and RunWrapped (PythonRuntime.Execute), Serve
-// (HTTPBridgeServer) and Tool.Execute (the built-in tools), so a faster transport (a
-// running `aster-ref serve` answering these) can replace the commands here alone.
+// through this package: Execute (PythonRuntime.Execute: warm on the run socket of a
+// running `aster-ref serve`, else one `aster-ref run`), Wrap (the program Execute runs,
+// when something prints it), Serve (HTTPBridgeServer) and Tool.Execute (the built-in
+// tools).
 package asterref
 
 import (

@@ -97,9 +97,9 @@ func fakeReference(t *testing.T, output string, code int) {
 func TestAnswersThatAreNotJSONAreReported(t *testing.T) {
 	fakeReference(t, "Traceback: boom", 3)
 	ctx := context.Background()
-	if _, err := RunWrapped(ctx, "print(1)", RunOptions{}); err == nil ||
+	if _, err := Execute(ctx, Request{Code: "print(1)"}); err == nil ||
 		err.Error() != "aster-ref run exited 3 without a JSON result: Traceback: boom" {
-		t.Errorf("RunWrapped: %v", err)
+		t.Errorf("Execute: %v", err)
 	}
 	t.Chdir(t.TempDir())
 	if _, err := NewTool("Read").Execute(ctx, nil, nil); err == nil ||

@@ -1,5 +1,5 @@
-// Package mirrortest holds what the mirror's package tests share: the reference, a
-// workspace, free addresses and captured standard output.
+// Package mirrortest holds what the mirror's package tests share: the reference, run
+// sockets of their own, a workspace, free addresses and captured standard output.
 package mirrortest
 
 import (
@@ -23,6 +23,19 @@ func RequireAsterRef(t *testing.T) {
 	if _, err := asterref.Locate(); err != nil {
 		t.Skip(err)
 	}
+}
+
+// IsolateRunSockets points XDG_RUNTIME_DIR at a new directory for the rest of the test
+// binary (call it from TestMain), so its runs reach only the serves its tests start, never
+// one already running on the machine (the doc-tests' bridge on localhost:8080, say).
+// The returned func removes the directory.
+func IsolateRunSockets() func() {
+	dir, err := os.MkdirTemp("", "mirror-xdg-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_RUNTIME_DIR", dir)
+	return func() { os.RemoveAll(dir) }
 }
 
 // Workspace makes a temp dir holding test.txt the test's working directory (the

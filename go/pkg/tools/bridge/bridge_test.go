@@ -1,13 +1,17 @@
 package bridge
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,85 +59,232 @@ func readBridge() *ToolBridge {
 	return NewToolBridge(registry)
 }
 
-// startBridge serves the test's workspace on a free address and returns its URL.
-func startBridge(t *testing.T) string {
+// sharedBridge is a bridge serving a workspace that holds test.txt, started by the first
+// test that needs it and stopped by TestMain: one serve, one warm interpreter, for all.
+var sharedBridge struct {
+	once      sync.Once
+	url       string
+	server    *HTTPBridgeServer
+	workspace string
+}
+
+func TestMain(m *testing.M) {
+	removeRunSockets := mirrortest.IsolateRunSockets()
+	code := m.Run()
+	if sharedBridge.server != nil {
+		_ = sharedBridge.server.Shutdown(context.Background())
+		os.RemoveAll(sharedBridge.workspace)
+	}
+	removeRunSockets()
+	os.Exit(code)
+}
+
+// bridgeURL returns the shared bridge's URL, starting it on first use.
+func bridgeURL(t *testing.T) string {
 	t.Helper()
-	addr := mirrortest.FreeAddr(t)
-	server := NewHTTPBridgeServer(readBridge(), addr)
-	printed := mirrortest.Stdout(t, func() {
-		if err := server.StartAsync(); err != nil {
+	mirrortest.RequireAsterRef(t)
+	sharedBridge.once.Do(func() {
+		workspace, err := os.MkdirTemp("", "mirror-bridge-")
+		if err != nil {
 			t.Fatal(err)
 		}
-	})
-	if printed != "HTTP Bridge Server listening on "+addr+"\n" {
-		t.Fatalf("StartAsync printed %q", printed)
-	}
-	t.Cleanup(func() {
-		if err := server.Shutdown(context.Background()); err != nil {
-			t.Error(err)
+		sharedBridge.workspace = workspace
+		if err := os.WriteFile(filepath.Join(workspace, "test.txt"), []byte(mirrortest.TestText), 0o644); err != nil {
+			t.Fatal(err)
 		}
+		t.Chdir(workspace) // the bridge serves its working directory
+		addr := mirrortest.FreeAddr(t)
+		sharedBridge.server = NewHTTPBridgeServer(readBridge(), addr)
+		printed := mirrortest.Stdout(t, func() { _ = sharedBridge.server.StartAsync() })
+		if printed != "HTTP Bridge Server listening on "+addr+"\n" {
+			t.Fatalf("StartAsync printed %q", printed)
+		}
+		sharedBridge.url = "http://" + addr
 	})
-	return "http://" + addr
+	if sharedBridge.url == "" {
+		t.Fatal("the shared bridge did not start (see the first test that used it)")
+	}
+	return sharedBridge.url
+}
+
+// eachPath runs test both ways Execute runs code against a bridge: warm, forked by the serve
+// behind the bridge, and cold, with aster-ref run, when no serve of this user listens on the
+// run socket of the bridge URL (here: the client looks for it in another directory).
+func eachPath(t *testing.T, test func(t *testing.T, bridgeURL string)) {
+	t.Run("warm", func(t *testing.T) { test(t, bridgeURL(t)) })
+	t.Run("cold", func(t *testing.T) {
+		url := bridgeURL(t)
+		t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+		test(t, url)
+	})
 }
 
 func TestCodeReadsTheWorkspaceThroughTheBridge(t *testing.T) {
-	mirrortest.RequireAsterRef(t)
-	mirrortest.Workspace(t)
+	eachPath(t, func(t *testing.T, bridgeURL string) {
+		runtime := NewPythonRuntime(nil)
+		runtime.SetBridgeURL(bridgeURL)
+		runtime.SetTools([]string{"Read"})
+		result, err := runtime.Execute(context.Background(), `print(await Read(path="test.txt"), input_data["n"] + 1)`, map[string]any{"n": 41})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !result.Success || result.Stdout != mirrortest.TestText+" 42\n" || result.Duration <= 0 {
+			t.Fatalf("got %+v", result)
+		}
+	})
+}
+
+func TestExecuteRunsOnTheServeBehindTheBridgeWithoutStartingAsterRef(t *testing.T) {
+	url := bridgeURL(t)
+	t.Setenv(asterref.EnvVar, filepath.Join(t.TempDir(), "no-aster-ref"))
 	runtime := NewPythonRuntime(nil)
-	runtime.SetBridgeURL(startBridge(t))
+	runtime.SetBridgeURL(url)
 	runtime.SetTools([]string{"Read"})
-	result, err := runtime.Execute(context.Background(), `print(await Read(path="test.txt"), input_data["n"] + 1)`, map[string]any{"n": 41})
+	result, err := runtime.Execute(context.Background(), `print(await Read(path="test.txt"))`, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !result.Success || result.Stdout != mirrortest.TestText+" 42\n" || result.Duration <= 0 {
+	if !result.Success || result.Stdout != mirrortest.TestText+"\n" {
 		t.Fatalf("got %+v", result)
 	}
 }
 
 func TestExecuteStopsCodeAtTheTimeout(t *testing.T) {
-	mirrortest.RequireAsterRef(t)
-	runtime := NewPythonRuntime(&RuntimeConfig{Timeout: time.Second})
-	runtime.SetTools([]string{"Read"})
-	result, err := runtime.Execute(context.Background(), "import time\nprint('started', flush=True)\ntime.sleep(30)", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if result.Success || result.Error != "execution timeout" || result.Stdout != "started\n" || result.Duration < 1000 {
-		t.Fatalf("got %+v", result)
-	}
+	eachPath(t, func(t *testing.T, bridgeURL string) {
+		runtime := NewPythonRuntime(&RuntimeConfig{Timeout: time.Second})
+		runtime.SetBridgeURL(bridgeURL)
+		runtime.SetTools([]string{"Read"})
+		result, err := runtime.Execute(context.Background(), "import time\nprint('started', flush=True)\ntime.sleep(30)", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if result.Success || result.Error != "execution timeout" || result.Stdout != "started\n" || result.Duration < 1000 {
+			t.Fatalf("got %+v", result)
+		}
+	})
 }
 
 func TestWorkDirEnvAndMaxOutputReachTheCode(t *testing.T) {
-	mirrortest.RequireAsterRef(t)
-	dir := t.TempDir()
-	runtime := NewPythonRuntime(&RuntimeConfig{WorkDir: dir, Env: map[string]string{"ASTER_DOC_VALUE": "42"}, MaxOutput: 20})
-	runtime.SetTools([]string{"Read"})
-	code := "import glob, os\nprint(os.environ['ASTER_DOC_VALUE'], os.getcwd() == " + `"` + dir + `"` + ", glob.glob('aster_*.py') != [], 'x' * 100)"
-	result, err := runtime.Execute(context.Background(), code, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The temp file is in WorkDir while the code runs, and only 20 bytes of stdout are kept.
-	if want := "42 True True xxxxxxx\n... [output truncated: more than 20 bytes]"; result.Stdout != want {
-		t.Fatalf("stdout = %q, want %q", result.Stdout, want)
-	}
-	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
-		t.Fatalf("work dir after the run: %v %v", entries, err)
-	}
+	eachPath(t, func(t *testing.T, bridgeURL string) {
+		dir := t.TempDir()
+		t.Setenv("ASTER_DOC_INHERITED", "7")
+		runtime := NewPythonRuntime(&RuntimeConfig{WorkDir: dir, Env: map[string]string{"ASTER_DOC_VALUE": "42"}, MaxOutput: 20})
+		runtime.SetBridgeURL(bridgeURL)
+		runtime.SetTools([]string{"Read"})
+		code := "import glob, os\nprint(os.environ['ASTER_DOC_INHERITED'], os.environ['ASTER_DOC_VALUE'], os.getcwd() == " + `"` + dir + `"` + ", glob.glob('aster_*.py') != [], 'x' * 100)"
+		result, err := runtime.Execute(context.Background(), code, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The temp file is in WorkDir while the code runs, and only 20 bytes of stdout are kept.
+		if want := "7 42 True True xxxxx\n... [output truncated: more than 20 bytes]"; result.Stdout != want {
+			t.Fatalf("stdout = %q, want %q", result.Stdout, want)
+		}
+		if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+			t.Fatalf("work dir after the run: %v %v", entries, err)
+		}
+	})
 }
 
 func TestCodeTheReferenceCannotWrapFailsWithTheReason(t *testing.T) {
-	mirrortest.RequireAsterRef(t)
-	runtime := NewPythonRuntime(nil)
-	runtime.SetTools([]string{"not-a-name"})
-	result, err := runtime.Execute(context.Background(), "print(1)", nil)
+	const reason = "tool name 'not-a-name' is not a Python identifier, so code cannot call it"
+	eachPath(t, func(t *testing.T, bridgeURL string) {
+		runtime := NewPythonRuntime(nil)
+		runtime.SetBridgeURL(bridgeURL)
+		runtime.SetTools([]string{"not-a-name"})
+		result, err := runtime.Execute(context.Background(), "print(1)", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Refused before anything ran: upstream's result for a program that could not start.
+		if result.Success || result.ExitCode != -1 || !strings.Contains(result.Error, reason) {
+			t.Fatalf("got %+v", result)
+		}
+		// Printed (the "see the generated code" patch), the program is one that exits with the reason.
+		program := runtime.wrapCode("print(1)", nil)
+		if printed := fmt.Sprint(program); !strings.HasPrefix(printed, "raise SystemExit(") || !strings.Contains(printed, reason) {
+			t.Fatalf("printed %q", printed)
+		}
+		result, err = runtime.run(context.Background(), program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if result.Success || result.ExitCode != 1 || !strings.Contains(result.Stderr, reason) {
+			t.Fatalf("got %+v", result)
+		}
+	})
+}
+
+// The page's "see the generated code" patch prints wrappedCode in Execute: what it prints
+// must be the program that then runs, although the reference wraps code where it runs it.
+func TestThePrintedProgramIsTheOneThatRuns(t *testing.T) {
+	eachPath(t, func(t *testing.T, bridgeURL string) {
+		// Without SetTools, the printed program defines aster-ref wrap's tools, not the bridge's.
+		for _, tools := range [][]string{{"Read"}, nil} {
+			runtime := NewPythonRuntime(nil)
+			runtime.SetBridgeURL(bridgeURL)
+			runtime.SetTools(tools)
+			// __main__ is the program file; the code itself runs as <ptc>.
+			program := runtime.wrapCode("import __main__, sys\nsys.stdout.write(open(__main__.__file__).read())", map[string]any{"n": 1})
+			printed := fmt.Sprintf("%s", program)
+			result, err := runtime.run(context.Background(), program)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !result.Success || result.Stdout != printed || !strings.Contains(printed, "import aiohttp") {
+				t.Fatalf("tools %v: the program that ran:\n%s\n(%+v)\nis not the printed one:\n%s", tools, result.Stdout, result, printed)
+			}
+		}
+	})
+}
+
+// processGone reports whether pid has exited (a zombie not yet reaped has).
+func processGone(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		t.Fatal(err)
+		return true
 	}
-	if result.Success || !strings.Contains(result.Error, "'not-a-name' is not a Python identifier") {
-		t.Fatalf("got %+v", result)
-	}
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	return len(fields) > 0 && fields[0] == "Z"
+}
+
+func TestCancellingExecuteKillsTheCodeAndDeletesItsTempFile(t *testing.T) {
+	eachPath(t, func(t *testing.T, bridgeURL string) {
+		dir := t.TempDir()
+		pidFile := filepath.Join(t.TempDir(), "pid")
+		runtime := NewPythonRuntime(&RuntimeConfig{WorkDir: dir, Timeout: time.Minute})
+		runtime.SetBridgeURL(bridgeURL)
+		runtime.SetTools([]string{"Read"})
+		code := "import os, time\nopen(input_data['pid'] + '.part', 'w').write(str(os.getpid()))\n" +
+			"os.rename(input_data['pid'] + '.part', input_data['pid'])\ntime.sleep(60)"
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := runtime.Execute(ctx, code, map[string]any{"pid": pidFile})
+			done <- err
+		}()
+		var pid int
+		for pid == 0 {
+			select {
+			case err := <-done:
+				t.Fatalf("Execute returned before the code started: %v", err)
+			case <-time.After(10 * time.Millisecond):
+			}
+			if data, err := os.ReadFile(pidFile); err == nil {
+				pid, _ = strconv.Atoi(string(data))
+			}
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("got %v, want context.Canceled", err)
+		}
+		if !processGone(pid) {
+			t.Errorf("the code (pid %d) still runs after Execute returned", pid)
+		}
+		if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+			t.Errorf("work dir after the cancel: %v %v", entries, err)
+		}
+	})
 }
 
 func TestStartAsyncPrintsWhatUpstreamPrintsWhenItCannotListen(t *testing.T) {

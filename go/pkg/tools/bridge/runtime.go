@@ -44,7 +44,8 @@ func DefaultRuntimeConfig() *RuntimeConfig {
 
 // PythonRuntime runs PTC code: the code is wrapped with the SDK prelude, which defines
 // every tool set with SetTools as an async function calling the bridge, and run in a
-// fresh Python process.
+// Python process of its own: forked from the warm interpreter of the `aster-ref serve`
+// behind the bridge URL when one of this user runs on this machine, else a fresh one.
 type PythonRuntime struct {
 	config         *RuntimeConfig
 	availableTools []string
@@ -59,8 +60,9 @@ func NewPythonRuntime(config *RuntimeConfig) *PythonRuntime {
 	return &PythonRuntime{config: config}
 }
 
-// SetTools sets the tools the prelude defines. Without it the reference's defaults are
-// defined (upstream then defines none and runs the code without the prelude).
+// SetTools sets the tools the prelude defines. Without it (or with none) the prelude
+// defines the tools the bridge lets code call (upstream then defines none and runs the
+// code without the prelude).
 func (r *PythonRuntime) SetTools(tools []string) {
 	r.availableTools = tools
 }
@@ -77,15 +79,10 @@ func (r *PythonRuntime) Execute(ctx context.Context, code string, input map[stri
 	return r.run(ctx, wrappedCode)
 }
 
-// wrapCode returns the program Execute runs. When the reference cannot wrap the code
-// (say, a tool name that is no Python identifier), the program exits with the reason,
-// so the run reports it.
-func (r *PythonRuntime) wrapCode(code string, input map[string]any) string {
-	program, err := referenceWrap(code, r.availableTools, input)
-	if err != nil {
-		return exitWith(err)
-	}
-	return program
+// wrapCode returns the program Execute runs. The reference wraps it where it runs it, so
+// it is wrapped here only if something prints it (see wrappedProgram).
+func (r *PythonRuntime) wrapCode(code string, input map[string]any) *wrappedProgram {
+	return &wrappedProgram{code: code, tools: r.availableTools, input: input}
 }
 
 // exitWith returns a Python program that prints err on stderr and exits 1.

@@ -3,6 +3,7 @@ package builtin
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,6 +12,13 @@ import (
 	"github.com/astercloud/aster/pkg/tools"
 	"github.com/astercloud/aster/pkg/tools/bridge"
 )
+
+func TestMain(m *testing.M) {
+	removeRunSockets := mirrortest.IsolateRunSockets()
+	code := m.Run()
+	removeRunSockets()
+	os.Exit(code)
+}
 
 func TestRegisterAllRegistersTheReferenceBuiltins(t *testing.T) {
 	registry := tools.NewRegistry()
