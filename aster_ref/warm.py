@@ -77,7 +77,9 @@ class WarmParent:
 
     def __init__(self, python: str, env: Mapping[str, str], preload: bool) -> None:
         self.python = python
-        self.env = dict(env)
+        # Only what an interpreter reads at start: the parent outlives the run that started it, and the rest of
+        # that run's environment (a tag a caller kills its processes by, say) is not the parent's.
+        self.env = dict(startup_environment(env))
         self.preload = preload
         self.process: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None

@@ -485,6 +485,17 @@ async def test_a_python_that_cannot_run_the_warm_parent_still_runs_the_file_cold
     assert result.stdout.startswith(f"ran {work_dir / 'aster_'}")
 
 
+async def test_the_warm_parent_keeps_only_the_startup_environment_of_the_run_that_started_it(work_dir: Path) -> None:
+    env = {**own_startup_environment(), "RUN_TAG": "first run only"}
+    runtime = make_runtime(None, work_dir, env=env)
+    assert (await runtime.execute("import os\nprint(os.environ['RUN_TAG'])")).output == "first run only\n"
+    (parent,) = runtime.warm_parents()
+    parent_env = Path(f"/proc/{parent}/environ").read_bytes().split(b"\0")
+    assert f"PYTHONASTERTEST={env['PYTHONASTERTEST']}".encode() in parent_env
+    assert not [var for var in parent_env if var.startswith(b"RUN_TAG=")]
+    await runtime.close()
+
+
 async def test_a_crashed_warm_parent_is_replaced(work_dir: Path, dies: Callable[[int], bool]) -> None:
     runtime = make_runtime(None, work_dir, env=own_startup_environment())
     assert (await runtime.execute("print(1)")).success
