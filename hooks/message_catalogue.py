@@ -3,8 +3,8 @@
 The messages come from ``aster_ref.messages`` (every module-level string constant), the causes and
 sections from ``hooks/catalogue.yml``. ``hooks/gen_pages.py`` renders the catalogue page of each
 language, ``hooks/page_content.py`` the message index at the top of the troubleshooting page, and
-``tests/site/test_catalogue.py`` checks that every message has an entry and a section in every
-language (``problems``).
+``tests/site/test_pages.py`` checks that every message has an entry, and a section in every language
+that quotes it (``problems``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from page_headings import headings
+from page_headings import headings, section_text
 from site_text import page_start, site_text
 
 from aster_ref import messages as messages_module
@@ -24,6 +24,11 @@ CATALOGUE_PAGE = "errors.md"
 TROUBLESHOOTING_PAGE = "troubleshooting.md"
 
 _PLACEHOLDER = re.compile(r"\{(\w+)[^}]*\}")
+# A format field, not an escaped brace ({{ or }}).
+_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
+# How much of a message's text a section must quote: a page may cut a quote short with `...`.
+QUOTED_PREFIX = 24
+SHORTEST_FRAGMENT = 8
 
 NO_ENTRY = (
     "aster_ref.messages.{name} has no entry in hooks/catalogue.yml: add one with the section that fixes it "
@@ -32,6 +37,10 @@ NO_ENTRY = (
 NO_MESSAGE = "hooks/catalogue.yml has an entry {name} for a message aster_ref.messages no longer defines: remove it"
 NO_CAUSE = "hooks/catalogue.yml: {name} has no cause in {language}"
 NO_SECTION = "hooks/catalogue.yml: {name} points at {section}, but docs/{language}/{page} has no heading {{#{anchor}}}"
+NOT_QUOTED = (
+    "hooks/catalogue.yml: {name} points at {section}, but that section of docs/{language}/{page} does not quote "
+    "the message: none of {fragments} is in it"
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,16 @@ class Entry:
     def text(self) -> str:
         """The message as a reader meets it: ``Tool {tool} failed`` -> ``Tool <tool> failed``."""
         return _PLACEHOLDER.sub(r"<\1>", self.template).strip()
+
+
+def quotable_fragments(template: str) -> list[str]:
+    """The parts of a message's text between its placeholders that a quote of it shows, each cut to
+    QUOTED_PREFIX characters: ``no endpoint {path}; endpoints: /health, ...`` -> ``no endpoint``, ...
+    Parts shorter than SHORTEST_FRAGMENT (``: ``) say nothing, unless the message has no longer one."""
+    parts = [part.replace("{{", "{").replace("}}", "}").strip() for part in _FIELD.split(template)]
+    parts = [part for part in parts if part]
+    long_enough = [part for part in parts if len(part) >= SHORTEST_FRAGMENT] or parts
+    return [part[:QUOTED_PREFIX].strip() for part in long_enough]
 
 
 def messages() -> dict[str, str]:
@@ -79,26 +98,25 @@ def problems(docs: Path, languages: list[str]) -> list[str]:
     defined = messages()
     found = [NO_ENTRY.format(name=name, languages=", ".join(languages)) for name in defined if name not in data]
     found += [NO_MESSAGE.format(name=name) for name in data if name not in defined]
-    ids: dict[tuple[str, str], set[str]] = {}
+    texts: dict[tuple[str, str], str] = {}
     for entry in entries():
+        where = {"name": entry.name, "section": f"{entry.page}#{entry.anchor}", "page": entry.page}
         for language in languages:
             if not entry.cause.get(language):
                 found.append(NO_CAUSE.format(name=entry.name, language=language))
             key = (language, entry.page)
-            if key not in ids:
+            if key not in texts:
                 page = docs / language / entry.page
-                text = page.read_text(encoding="utf-8") if page.is_file() else ""
-                ids[key] = {heading.id for heading in headings(text)}
-            if entry.anchor not in ids[key]:
-                found.append(
-                    NO_SECTION.format(
-                        name=entry.name,
-                        section=f"{entry.page}#{entry.anchor}",
-                        language=language,
-                        page=entry.page,
-                        anchor=entry.anchor,
-                    )
-                )
+                texts[key] = page.read_text(encoding="utf-8") if page.is_file() else ""
+            section = section_text(texts[key], entry.anchor)
+            if section is None:
+                found.append(NO_SECTION.format(**where, language=language, anchor=entry.anchor))
+                continue
+            fragments = quotable_fragments(entry.template)
+            shown = " ".join(section.split())
+            if not any(fragment in shown for fragment in fragments):
+                listed = ", ".join(f"`{fragment}`" for fragment in fragments)
+                found.append(NOT_QUOTED.format(**where, language=language, fragments=listed))
     return found
 
 

@@ -41,3 +41,15 @@ def headings(text: str) -> list[Heading]:
         if match:
             found.append(Heading(number, len(match["level"]), match["title"], match["id"]))
     return found
+
+
+def section_text(text: str, anchor: str) -> str | None:
+    """The lines of the section whose heading has id ``anchor``, down to the next heading of its level or
+    above (so its subsections are in it); None if ``text`` has no such heading."""
+    found = headings(text)
+    for position, heading in enumerate(found):
+        if heading.id == anchor:
+            lines = text.splitlines()
+            end = next((later.line - 1 for later in found[position + 1 :] if later.level <= heading.level), len(lines))
+            return "\n".join(lines[heading.line - 1 : end])
+    return None

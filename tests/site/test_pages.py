@@ -6,7 +6,7 @@ import re
 import message_catalogue
 import pytest
 from cli_reference import reference_page, subcommands
-from message_catalogue import NO_ENTRY, NO_MESSAGE, NO_SECTION, catalogue_page, messages, problems
+from message_catalogue import NO_ENTRY, NO_MESSAGE, NO_SECTION, NOT_QUOTED, catalogue_page, messages, problems
 from page_headings import headings
 from site_build import LANGUAGES, REPO
 from site_text import site_text
@@ -122,15 +122,20 @@ def test_a_new_message_without_an_entry_fails_saying_what_to_add(monkeypatch):
     assert NO_ENTRY.format(name="QUOTA_EXCEEDED", languages="zh, en") in problems(DOCS, LANGUAGES)
 
 
-def test_an_entry_for_a_removed_message_or_a_missing_section_fails(monkeypatch, tmp_path):
+def use_catalogue(monkeypatch, tmp_path, text: str) -> None:
     catalogue = tmp_path / "catalogue.yml"
+    catalogue.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(message_catalogue, "CATALOGUE", catalogue)
+
+
+def test_an_entry_for_a_removed_message_or_a_missing_section_fails(monkeypatch, tmp_path):
     original = message_catalogue.CATALOGUE.read_text(encoding="utf-8")
-    catalogue.write_text(
+    use_catalogue(
+        monkeypatch,
+        tmp_path,
         original.replace("troubleshooting.md#port-busy", "troubleshooting.md#no-such-section")
         + "\nGONE:\n  section: troubleshooting.md#port-busy\n  cause: {zh: 无, en: none}\n",
-        encoding="utf-8",
     )
-    monkeypatch.setattr(message_catalogue, "CATALOGUE", catalogue)
     found = problems(DOCS, LANGUAGES)
     assert NO_MESSAGE.format(name="GONE") in found
     missing = NO_SECTION.format(
@@ -141,6 +146,22 @@ def test_an_entry_for_a_removed_message_or_a_missing_section_fails(monkeypatch, 
         anchor="no-such-section",
     )
     assert missing in found
+
+
+def test_an_entry_whose_section_does_not_quote_its_message_fails(monkeypatch, tmp_path):
+    # The bad-request section exists, but says nothing of a port that is taken.
+    original = message_catalogue.CATALOGUE.read_text(encoding="utf-8")
+    use_catalogue(
+        monkeypatch, tmp_path, original.replace("troubleshooting.md#port-busy", "troubleshooting.md#bad-request")
+    )
+    unquoted = NOT_QUOTED.format(
+        name="LISTEN_FAILED",
+        section="troubleshooting.md#bad-request",
+        language="zh",
+        page="troubleshooting.md",
+        fragments="`Error: cannot listen on`",
+    )
+    assert unquoted in problems(DOCS, LANGUAGES)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
