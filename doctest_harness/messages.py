@@ -74,7 +74,6 @@ ASYNCIO_RUN_IN_PTC = (
     'with "RuntimeError: asyncio.run() cannot be called from a running event loop". Write `await main()` instead.'
 )
 RUFF_FOUND = "{where}: ruff reports ({rules}):\n{findings}"
-RUFF_FINDING = "{page}:{line}:{column}: {code} {message}"
 
 # --- Quoted output ---------------------------------------------------------------------------------------
 QUOTE_UNKNOWN = (

@@ -8,10 +8,15 @@ translations (``docs/en/troubleshooting.md::parity``). Whatever is wrong with a
 page when it is read is a failing item of its own, so the rest still runs. The
 terminal summary counts what passed per kind and lists the blocks the pages say
 are not run in CI.
+
+The summary is tallied from the items' reports, so that under pytest-xdist the
+controller, which receives every worker's reports, prints it whole. Which tests
+share a worker is doctest_harness.parallel's business.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -28,6 +33,9 @@ from doctest_harness.session import DocTestSession
 SESSION_KEY = pytest.StashKey[DocTestSession]()
 CLAIM = "claim"
 PARITY = "parity"
+# What an item's reports carry for the summary: its kind, and where and why the page says it is not run in CI.
+KIND_PROPERTY = "doc-test kind"
+NOT_RUN_PROPERTY = "doc-test not run"
 
 
 def docs_root(config: pytest.Config) -> Path:
@@ -64,14 +72,13 @@ class DocPage(pytest.File):
 
     def _item(self, cls, nodeid: str, **kwargs):
         # The id is the page path and line (docs/zh/page.md:42[pip]), not pytest's file::name.
-        return cls.from_parent(self, name=nodeid.split("/")[-1], nodeid=nodeid, **kwargs)
+        item = cls.from_parent(self, name=nodeid.split("/")[-1], nodeid=nodeid, **kwargs)
+        item.user_properties.append((KIND_PROPERTY, item.kind))
+        return item
 
 
 class DocItem(pytest.Item):
     kind: str
-
-    def passed(self) -> None:
-        session_of(self.config).counts[self.kind] += 1
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, (BlockFailure, HarnessError)):
@@ -93,10 +100,12 @@ class DocBlockItem(DocItem):
         if block.not_run_reason is not None:
             # Said on the page, where readers see it; reported at the block's own location.
             self.add_marker(pytest.mark.skip(reason=f"not run in CI: {block.not_run_reason}"))
+            self.user_properties.append(
+                (NOT_RUN_PROPERTY, (block.page.as_posix(), block.fence.line, block.not_run_reason))
+            )
 
     def runtest(self) -> None:
         run_block(self.block, session_of(self.config))
-        self.passed()
 
 
 class ProblemItem(DocItem):
@@ -124,7 +133,6 @@ class ClaimItem(DocItem):
         problems = self.claim.problems(self.config.rootpath)
         if problems:
             raise BlockFailure("\n".join(problems))
-        self.passed()
 
 
 class ParityItem(DocItem):
@@ -148,7 +156,40 @@ class ParityItem(DocItem):
             problems += differences(list(self.parsed.blocks), list(theirs.blocks), page.as_posix(), lang)
         if problems:
             raise BlockFailure("\n".join(problems))
-        self.passed()
+
+
+@pytest.fixture
+def doc_session(request: pytest.FixtureRequest) -> DocTestSession:
+    """The run's shared doc-test session (bridge on localhost:8080, sandboxes); under xdist a test
+    that uses it runs on the doc items' worker (doctest_harness.parallel)."""
+    return session_of(request.config)
+
+
+class Summary:
+    """What passed per kind, and the blocks the pages say are not run in CI, from the items' reports."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.not_run: list[tuple[str, int, str]] = []  # page, line, reason
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        properties = dict(report.user_properties)
+        if KIND_PROPERTY in properties and report.when == "call" and report.passed:
+            self.counts[properties[KIND_PROPERTY]] += 1
+        elif NOT_RUN_PROPERTY in properties and report.skipped:
+            self.not_run.append(tuple(properties[NOT_RUN_PROPERTY]))
+
+    def pytest_terminal_summary(self, terminalreporter, config: pytest.Config) -> None:
+        if hasattr(config, "workerinput") or not (self.counts or self.not_run):
+            return  # an xdist worker's tallies reach the controller, which prints them
+        counts = ", ".join(f"{kind}: {count}" for kind, count in sorted(self.counts.items()))
+        terminalreporter.section("doc-tests")
+        terminalreporter.write_line(
+            messages.SUMMARY_PASSED.format(counts=counts or "none", total=sum(self.counts.values()))
+        )
+        terminalreporter.write_line(messages.SUMMARY_NOT_RUN.format(count=len(self.not_run)))
+        for page, line, reason in sorted(self.not_run):
+            terminalreporter.write_line(f"  {page}:{line}: {reason}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -156,29 +197,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{kind.marker}: doc-test block of kind {kind.value}")
     config.addinivalue_line("markers", f"{CLAIM}: a page's prose line that states a version, checked at its source")
     config.addinivalue_line("markers", f"{PARITY}: a page carries the same blocks as its translations")
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Record the selected blocks that pages say are not run in CI, for the summary."""
-    not_run = [item.block for item in session.items if isinstance(item, DocBlockItem) and item.block.not_run_reason]
-    if not_run:
-        session_of(session.config).not_run.extend(f"{block.location}: {block.not_run_reason}" for block in not_run)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
-    if SESSION_KEY not in config.stash:
-        return
-    session = config.stash[SESSION_KEY]
-    if not session.counts and not session.not_run:
-        return
-    counts = ", ".join(f"{kind}: {count}" for kind, count in sorted(session.counts.items()))
-    terminalreporter.section("doc-tests")
-    terminalreporter.write_line(
-        messages.SUMMARY_PASSED.format(counts=counts or "none", total=sum(session.counts.values()))
-    )
-    terminalreporter.write_line(messages.SUMMARY_NOT_RUN.format(count=len(session.not_run)))
-    for entry in session.not_run:
-        terminalreporter.write_line(f"  {entry}")
+    config.pluginmanager.register(Summary(), "doc-test summary")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -1,6 +1,7 @@
 """Where blocks run: one temp dir for the pytest run, holding the bridge's
-workspace, a fresh dir per block, a throwaway venv per page and the environment
-every block gets. Nothing a block does reaches the reader's real environment.
+workspace, pip's cache, a fresh dir per block, a throwaway venv per page and the
+environment every block gets. Nothing a block does reaches the reader's real
+environment.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+from virtualenv import cli_run
+
 from doctest_harness.workspace import make_workspace
 
 # The index pip uses when none is configured; poetry blocks resolve through it too,
 # since poetry's own default (PyPI's JSON API) may be unreachable where pip's is not.
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
-POETRY_VENV = Path(".cache") / "doctest-poetry"
+# Kept in the repo's .cache/ (ignored by git) for the next run: poetry, and the data virtualenv seeds venvs from.
+CACHE = Path(".cache")
+POETRY_VENV = CACHE / "doctest-poetry"
+VIRTUALENV_DATA = CACHE / "virtualenv"
 
 
 class Sandboxes:
@@ -45,6 +51,7 @@ class Sandboxes:
             REPO=str(self.repo),
             ASTER_REF=str(self.venv_bin / "aster-ref"),
             PIP_INDEX_URL=os.environ.get("PIP_INDEX_URL", DEFAULT_INDEX_URL),
+            PIP_CACHE_DIR=str(self.tmp / "pip-cache"),  # `pip cache purge` must not empty the reader's
             PPROF_TMPDIR=str(self.tmp / "pprof"),  # go tool pprof saves profiles there, not in ~/pprof
         )
         env.pop("VIRTUAL_ENV", None)
@@ -58,11 +65,17 @@ class Sandboxes:
         """A throwaway venv per page, so `pip install` blocks change nothing real.
 
         Shared by the page's blocks in order, as a reader would follow them. With
-        ``create=False``, only a venv an earlier block of the page already has.
+        ``create=False``, only a venv an earlier block of the page already has. Made
+        by virtualenv (the Python .venv was made from, pip and setuptools, as `python -m venv`
+        makes it), which seeds pip from its cached data instead of installing it.
         """
         if page not in self._page_venvs and create:
             venv = self.tmp / "venvs" / page.with_suffix("").as_posix().replace("/", "-")
-            subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+            app_data = self.repo / VIRTUALENV_DATA
+            cli_run(
+                [str(venv), "--python", sys._base_executable, "--app-data", str(app_data), "--no-periodic-update"],
+                setup_logging=False,
+            )
             self._page_venvs[page] = venv
         return self._page_venvs.get(page)
 

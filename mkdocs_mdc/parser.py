@@ -28,7 +28,6 @@ _OPENER = re.compile(
 _CLOSER = re.compile(r"^[ \t]*(?P<colons>:{2,})[ \t]*$")
 _SLOT = re.compile(r"^[ \t]*#(?P<name>[A-Za-z][\w-]*)[ \t]*$")
 _LABEL = re.compile(r"\[(?P<label>[^\]]*)\]")
-_DIRECTIVE = re.compile(r"^[ \t]*<!--[ \t]*doctest:(?P<text>.*?)-->[ \t]*$")
 # An opener that a formatter turned into an ATX heading (`## ::card`), and a heading or `---` near it.
 _OPENER_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<opener>:{2,}[A-Za-z][\w-]*\S*)[ \t]*$")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<text>.*?)[ \t]*$")
@@ -44,7 +43,6 @@ class Fence:
     meta: str
     code: str
     ancestors: tuple[tuple[str, dict[str, Any]], ...]
-    directive: str | None
     # How it was written, so the renderer can write it back.
     indent: str = field(default="", compare=False, repr=False)
     marker: str = field(default="```", compare=False, repr=False)
@@ -230,7 +228,6 @@ class _Parser:
             )
         body = [dedent(line, len(indent)) for line in self.lines[start + 1 : end]]
         lang, label, meta = _parse_info(match["info"])
-        directive = _DIRECTIVE.match(self.lines[start - 1]) if start > 0 else None
         self.section.nodes.append(
             Fence(
                 line=self.first_line + start,
@@ -239,7 +236,6 @@ class _Parser:
                 meta=meta,
                 code="".join(f"{line}\n" for line in body),
                 ancestors=tuple((block.name, dict(block.props)) for block in self.stack),
-                directive=directive["text"].strip() if directive else None,
                 indent=indent,
                 marker=marker,
             )

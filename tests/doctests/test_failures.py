@@ -54,20 +54,33 @@ def test_a_block_the_page_says_fails_passes_when_it_fails(tmp_path):
 
 
 def test_ruff_reports_only_pyflakes_at_page_lines(tmp_path):
+    """Through pytest-examples: an unused import and an undefined name, at page:line:column; the style nits
+    on line 5 (two statements on a line, spacing, a long line) are not documented rules."""
     block = only_block(
         tmp_path, "# Page\n\n```python\nimport os\nx=1;y = 2 # too long " + "x" * 120 + "\nprint(undefined)\n```\n"
     )
     findings = [
-        messages.RUFF_FINDING.format(
-            page="docs/en/page.md", line=4, column=8, code="F401", message="`os` imported but unused"
-        ),
-        messages.RUFF_FINDING.format(
-            page="docs/en/page.md", line=6, column=7, code="F821", message="Undefined name `undefined`"
-        ),
+        "docs/en/page.md:4:8: F401 `os` imported but unused",
+        "docs/en/page.md:6:7: F821 Undefined name `undefined`",
     ]
     assert failure(lambda: lint.lint(block)) == messages.RUFF_FOUND.format(
         where="docs/en/page.md:3", rules=lint.RULES_SHOWN, findings="\n".join(findings)
     )
+
+
+def test_style_alone_passes_the_lint(tmp_path):
+    lint.lint(only_block(tmp_path, "```python\nimport os;print(os.sep , end = '')\n```\n"))
+
+
+def test_a_syntax_error_is_reported_at_its_page_line(tmp_path):
+    block = only_block(tmp_path, "Intro.\n\n```python\nprint(1)\ndef f(:\n    pass\n```\n")
+    assert failure(lambda: lint.lint(block)).splitlines()[1].startswith("docs/en/page.md:5:7: invalid-syntax: ")
+
+
+def test_ptc_code_may_await_at_top_level_and_call_the_tools(tmp_path):
+    block = only_block(tmp_path, '```python\nprint(await Read(path="a.txt"))\n```\n')
+    lint.lint(block, builtins=["Read"], ignore=lint.PTC_IGNORED)
+    assert "F821 Undefined name `Read`" in failure(lambda: lint.lint(block, ignore=lint.PTC_IGNORED))
 
 
 def test_ptc_ending_with_asyncio_run_names_the_real_bug(tmp_path, doc_session):

@@ -1,9 +1,10 @@
 """Where bash blocks run: a block that runs Python gets its page's throwaway venv first
-on PATH (made on first need), and a block that does not, none."""
+on PATH (made on first need), and a block that does not, none; pip's cache is the
+run's own, so `pip cache purge` on a page empties no reader's cache."""
 
 from doctest_harness.blocks import page_blocks
 from doctest_harness.evaluate import run_block
-from tests.doctests.pages import write_page
+from tests.doctests.pages import only_block, write_page
 
 PAGE = """
 ```bash
@@ -12,6 +13,7 @@ echo hi
 
 ```bash
 python3 -c 'import sys; print(sys.prefix)'
+pip --version
 ```
 """
 
@@ -23,4 +25,12 @@ def test_only_blocks_that_run_python_get_the_page_venv(tmp_path, doc_session):
     assert sandboxes.page_venv(echo.page, create=False) is None
     run_block(python, doc_session)
     venv = sandboxes.page_venv(python.page, create=False)
-    assert doc_session.outputs[python.location].stdout.strip() == str(venv)
+    prefix, pip = doc_session.outputs[python.location].stdout.splitlines()
+    assert prefix == str(venv)
+    assert f" from {venv}/" in pip  # the venv has its own pip
+
+
+def test_pips_cache_is_the_runs_own(tmp_path, doc_session):
+    block = only_block(tmp_path, "```bash\npip cache dir\n```\n")
+    run_block(block, doc_session)
+    assert doc_session.outputs[block.location].stdout.strip() == str(doc_session.sandboxes.tmp / "pip-cache")

@@ -8,7 +8,6 @@ from pathlib import Path
 from mkdocs_mdc import Fence, iter_fences
 
 SEED = Path(__file__).parent / "fixtures" / "troubleshooting.zh.md"  # a copy of the seed page
-FIXTURE = Path(__file__).parent / "fixtures" / "all_components.md"
 
 
 def test_fields_of_fences_at_every_depth() -> None:
@@ -45,7 +44,6 @@ def test_fields_of_fences_at_every_depth() -> None:
             meta="",
             code="Error: x\n",
             ancestors=(("alert", {"type": "error"}),),
-            directive=None,
         ),
         Fence(
             line=12,
@@ -54,7 +52,6 @@ def test_fields_of_fences_at_every_depth() -> None:
             meta="extra meta",
             code="poetry add aiohttp\n",
             ancestors=(("code-group", {}),),
-            directive='run="poetry add --dry-run aiohttp"',
         ),
         Fence(
             line=18,
@@ -63,7 +60,6 @@ def test_fields_of_fences_at_every_depth() -> None:
             meta="",
             code="if x:\n    print(1)\n",
             ancestors=(),
-            directive=None,
         ),
     ]
 
@@ -91,9 +87,3 @@ def test_seed_page_fences() -> None:
         "Tool Read failed: file not found\n",
         "Tool XXX is not allowed in code_execution context\n",
     ]
-
-
-def test_fixture_page_fences_carry_directive_inside_code_group() -> None:
-    fences = iter_fences(FIXTURE.read_text(encoding="utf-8"))
-    poetry = next(f for f in fences if f.label == "poetry")
-    assert poetry.directive == 'run="poetry add --dry-run aiohttp"'
