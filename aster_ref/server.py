@@ -79,39 +79,6 @@ def json_error(status: int, message: str, headers: dict[str, str] | None = None)
     )
 
 
-@web.middleware
-async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The one place errors become answers: a JSON body with a 4xx for whatever the client did,
-    a JSON 500 (traceback in the log) for a bug in the bridge. Never aiohttp's plain text."""
-    connections = request.app[CONNECTIONS]
-    connections.request_started(request.protocol)
-    try:
-        return await handler(request)
-    except RequestError as exc:
-        response = json_error(exc.status, exc.message, exc.headers)
-        if exc.status == 408:  # the rest of the body may still come: this connection is done
-            response.force_close()
-        return response
-    except web.HTTPMethodNotAllowed as exc:
-        allowed = ", ".join(sorted(exc.allowed_methods))
-        message = messages.METHOD_NOT_ALLOWED.format(method=request.method, path=request.path, allowed=allowed)
-        return json_error(405, message, {"Allow": allowed})
-    except web.HTTPNotFound:
-        return json_error(404, messages.NOT_FOUND.format(path=request.path))
-    except web.HTTPRequestEntityTooLarge:
-        return json_error(413, messages.BODY_TOO_LARGE.format(limit=request.app[LIMITS].max_body))
-    except web.HTTPException as exc:  # any other refusal aiohttp raises on its own
-        return json_error(exc.status, exc.reason)
-    except RequestPayloadError as exc:  # bad gzip/deflate, broken chunking: aiohttp says which
-        error = getattr(exc.__cause__, "message", None) or str(exc)
-        return json_error(400, messages.BODY_UNREADABLE.format(error=error))
-    except Exception as exc:
-        log.exception("error handling %s %s", request.method, request.path)
-        return json_error(500, messages.INTERNAL_ERROR.format(error=f"{type(exc).__name__}: {exc}"))
-    finally:
-        connections.request_ended(request.protocol)
-
-
 def _header(request: web.Request, name: str) -> str:
     """A header's value; one that is not UTF-8 text (aiohttp keeps the bytes as surrogates) is refused."""
     value = request.headers.get(name, "")
@@ -200,7 +167,7 @@ class HTTPBridgeServer:
 
     # --- app ------------------------------------------------------------------
     def make_app(self) -> web.Application:
-        app = web.Application(client_max_size=self.limits.max_body, middlewares=[json_errors, self._guard])
+        app = web.Application(client_max_size=self.limits.max_body, middlewares=[self._middleware])
         app[LIMITS] = self.limits
         app[CONNECTIONS] = ConnectionLimiter(connection_cap(self.limits.max_connections))
         app.router.add_get("/health", self.health, allow_head=False, expect_handler=expect_continue)
@@ -211,7 +178,41 @@ class HTTPBridgeServer:
         return app
 
     @web.middleware
-    async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """The one middleware (each one more costs every request a few µs): the Host and token checks,
+        and the one place errors become answers: a JSON body with a 4xx for whatever the client did,
+        a JSON 500 (traceback in the log) for a bug in the bridge. Never aiohttp's plain text."""
+        connections = request.app[CONNECTIONS]
+        connections.request_started(request.protocol)
+        try:
+            self._check_caller(request)
+            return await handler(request)
+        except RequestError as exc:
+            response = json_error(exc.status, exc.message, exc.headers)
+            if exc.status == 408:  # the rest of the body may still come: this connection is done
+                response.force_close()
+            return response
+        except web.HTTPMethodNotAllowed as exc:
+            allowed = ", ".join(sorted(exc.allowed_methods))
+            message = messages.METHOD_NOT_ALLOWED.format(method=request.method, path=request.path, allowed=allowed)
+            return json_error(405, message, {"Allow": allowed})
+        except web.HTTPNotFound:
+            return json_error(404, messages.NOT_FOUND.format(path=request.path))
+        except web.HTTPRequestEntityTooLarge:
+            return json_error(413, messages.BODY_TOO_LARGE.format(limit=request.app[LIMITS].max_body))
+        except web.HTTPException as exc:  # any other refusal aiohttp raises on its own
+            return json_error(exc.status, exc.reason)
+        except RequestPayloadError as exc:  # bad gzip/deflate, broken chunking: aiohttp says which
+            error = getattr(exc.__cause__, "message", None) or str(exc)
+            return json_error(400, messages.BODY_UNREADABLE.format(error=error))
+        except Exception as exc:
+            log.exception("error handling %s %s", request.method, request.path)
+            return json_error(500, messages.INTERNAL_ERROR.format(error=f"{type(exc).__name__}: {exc}"))
+        finally:
+            connections.request_ended(request.protocol)
+
+    def _check_caller(self, request: web.Request) -> None:
+        """The Host header (against DNS rebinding) and, when the bridge has one, the bearer token."""
         host = _header(request, "Host")
         if _host_name(host).lower() not in self.allowed_hosts:  # host names are case-insensitive
             raise RequestError(403, messages.HOST_NOT_ALLOWED.format(host=host, host_name=_host_name(host)))
@@ -221,7 +222,6 @@ class HTTPBridgeServer:
             given = request.headers.get("Authorization", "").encode("utf-8", "surrogateescape")
             if not hmac.compare_digest(given, expected):
                 raise RequestError(401, messages.UNAUTHORIZED, {"WWW-Authenticate": "Bearer"})
-        return await handler(request)
 
     # --- endpoints --------------------------------------------------------------
     async def health(self, request: web.Request) -> web.Response:
