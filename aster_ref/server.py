@@ -14,6 +14,7 @@ import ipaddress
 import json
 import logging
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ NDJSON = "application/x-ndjson"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 UNAUTHENTICATED_PATHS = frozenset({"/health"})
 
+LOG_FORMAT = "%(asctime)s %(message)s"
+LOG_DATE_FORMAT = "%Y/%m/%d %H:%M:%S"  # as Go's log package: 2025/01/30 10:30:46
+
 ContextFactory = Callable[[web.Request], ToolContext]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Alongside = Callable[["HTTPBridgeServer"], AbstractAsyncContextManager[object]]
@@ -63,13 +67,22 @@ LIMITS = web.AppKey("limits", HTTPLimits)
 CONNECTIONS = web.AppKey("connections", ConnectionLimiter)
 
 
+PTC_CODE = ToolContext(caller=CODE_EXECUTION)
+
+
 def code_execution_context(request: web.Request) -> ToolContext:
     """Default context factory: everything that reaches the bridge over HTTP is PTC code."""
-    return ToolContext(caller=CODE_EXECUTION)
+    return PTC_CODE
 
 
 def _json(value: Any) -> bytes:
     return json.dumps(value).encode()
+
+
+def _success(result: Any) -> bytes:
+    """``_json({"success": True, "result": result})``, byte for byte, in a fifth of the time (json.dumps
+    of a dict goes through JSONEncoder's Python code, of a string or a list straight to C)."""
+    return b'{"success": true, "result": %s}' % json.dumps(result).encode()
 
 
 def json_error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -114,12 +127,15 @@ async def read_json(request: web.Request) -> Any:
         except asyncio.TimeoutError:
             raise RequestError(408, messages.BODY_TIMEOUT.format(seconds=limits.body_timeout)) from None
     try:
-        body = json.loads(raw.decode(request.charset or "utf-8"))
+        text = raw.decode(request.charset or "utf-8")
+        body = json.loads(text)
     except RecursionError:
         raise RequestError(400, messages.JSON_TOO_DEEP.format(limit=limits.max_json_depth)) from None
     except (ValueError, LookupError) as exc:  # not JSON, not in its charset, or an unknown charset
         raise RequestError(400, messages.BAD_JSON.format(error=exc)) from None
-    if nested_deeper_than(body, limits.max_json_depth):
+    # Each level of nesting opens a bracket: a body with few of them needs no walk (most bodies: ~1 µs less).
+    brackets = text.count("[") + text.count("{")
+    if brackets > limits.max_json_depth and nested_deeper_than(body, limits.max_json_depth):
         raise RequestError(400, messages.JSON_TOO_DEEP.format(limit=limits.max_json_depth))
     return body
 
@@ -136,6 +152,34 @@ def _is_wildcard(host: str) -> bool:
         return ipaddress.ip_address(host).is_unspecified
     except ValueError:
         return False
+
+
+class _LogFormatter(logging.Formatter):
+    """Renders the time once a second, not once a line (strftime was a fifth of a line's cost)."""
+
+    _second: int | None = None
+    _time = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        second = int(record.created)
+        if second != self._second:
+            self._time, self._second = super().formatTime(record, datefmt), second
+        return self._time
+
+
+def log_to_stderr(level: str = "info") -> None:
+    """How ``aster-ref serve`` logs: on stderr, ``2025/01/30 10:30:46 Calling tool Read with input
+    map[path:test.txt]`` for every tool call at ``info``; only problems at ``warning`` and up.
+
+    The format uses neither the caller nor the thread nor the process, so logging is told not to look them up
+    (the knobs its documentation gives for this): that, and the time rendered once a second, halves the cost
+    of the line every call logs.
+    """
+    logging._srcfile = None  # no frame walk to find the caller (documented in the logging HOWTO, "Optimization")
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormatter(LOG_FORMAT, LOG_DATE_FORMAT))
+    logging.basicConfig(level=level.upper(), handlers=[handler])
 
 
 def format_address(host: str, port: int) -> str:
@@ -263,7 +307,7 @@ class HTTPBridgeServer:
             except ToolFailure as exc:
                 return 200, _json({"success": False, "error": str(exc)})
             try:
-                return 200, _json({"success": True, "result": result})
+                return 200, _success(result)
             except (TypeError, ValueError) as exc:  # a custom handler returned e.g. bytes or a set
                 raise RequestError(500, messages.RESULT_NOT_JSON.format(tool=tool, error=exc)) from None
         except RequestError as exc:  # as json_error answers it
