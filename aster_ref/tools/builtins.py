@@ -9,7 +9,6 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from ..errors import ToolFailure
 from ..process import kill_group, wait_exited
 from ..tool_schema import CODE_EXECUTION, DIRECT, RegisteredTool, ToolContext, ToolSchema
 from .limits import SearchBudget, ToolLimits
+from .workers import ToolWorkers
 from .workspace import Symlink, Workspace, open_entry, read_regular, replace_file, walk_files
 
 T = TypeVar("T")
@@ -93,20 +93,20 @@ BASH = ToolSchema(
 
 
 class BuiltinTools:
-    """The handlers. File and search work runs in a small thread pool (``limits.workers``), so a
-    slow disk, a big file or a long search never blocks the event loop that serves /health.
+    """The handlers. File and search work runs on worker threads (at most ``limits.workers``, see
+    ToolWorkers), so a slow disk, a big file or a long search never blocks the event loop that serves /health.
     Read first tries to get a small file from the kernel in a way that cannot wait (``nowait``), on
     the loop; whatever that cannot answer goes to the pool."""
 
     def __init__(self, workspace: Workspace, limits: ToolLimits | None = None) -> None:
         self.workspace = workspace
         self.limits = limits or ToolLimits()
-        self._workers = ThreadPoolExecutor(self.limits.workers, thread_name_prefix="aster-tool")
+        self._workers = ToolWorkers(self.limits.workers)
         self._regex_options = re2.Options()
         self._regex_options.log_errors = False  # a bad pattern is the caller's error, not a log line
 
     async def _in_worker(self, work: Callable[[dict[str, Any]], T], input: dict[str, Any]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._workers, work, input)
+        return await self._workers.run(work, input)
 
     async def read(self, input: dict[str, Any], ctx: ToolContext) -> str:
         _check_read_range(input)

@@ -226,6 +226,7 @@ def eventually(condition: Callable[[], bool]) -> bool:
 FD_HOG = textwrap.dedent(
     """
     import asyncio, logging, os, sys
+    from concurrent.futures import ThreadPoolExecutor  # for to_thread: importing it later needs a descriptor
     from aster_ref import HTTPBridgeServer, Registry, ToolBridge
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
