@@ -15,10 +15,10 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
@@ -34,6 +34,7 @@ from .validation import nested_deeper_than
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+T = TypeVar("T")
 MAX_BODY = 1024 * 1024
 MAX_BATCH_CALLS = 1000
 NDJSON = "application/x-ndjson"
@@ -138,6 +139,52 @@ async def read_json(request: web.Request) -> Any:
     if brackets > limits.max_json_depth and nested_deeper_than(body, limits.max_json_depth):
         raise RequestError(400, messages.JSON_TOO_DEEP.format(limit=limits.max_json_depth))
     return body
+
+
+def start_eagerly(coro: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
+    """``coro`` run at once up to its first wait, as asyncio's eager tasks do from Python 3.12 on: a future
+    already done if it never waits (most calls: a Read the kernel answered), else a Task going on with it.
+    A Task for each call of a batch cost ~2 µs of its ~15."""
+    try:
+        awaited = coro.send(None)
+    except StopIteration as finished:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        future.set_result(finished.value)
+        return future
+    except Exception as exc:  # noqa: BLE001 - as a Task keeps it for whoever awaits it
+        future = asyncio.get_running_loop().create_future()
+        future.set_exception(exc)
+        return future
+    return asyncio.ensure_future(_go_on(coro, awaited))
+
+
+async def _go_on(coro: Coroutine[Any, Any, T], awaited: Any) -> T:
+    return await _Resumed(coro, awaited)
+
+
+class _Resumed:
+    """Awaiting it goes on with ``coro``, which has yielded ``awaited`` to the first send, as `yield from`
+    would have (a Task can only start a coroutine, not take one over)."""
+
+    def __init__(self, coro: Coroutine[Any, Any, Any], awaited: Any) -> None:
+        self.coro = coro
+        self.awaited = awaited
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        coro, awaited = self.coro, self.awaited
+        while True:
+            try:
+                sent = yield awaited
+            except BaseException as exc:  # noqa: BLE001 - a Task's cancellation, what its future raised, a close
+                try:
+                    awaited = coro.throw(exc)
+                except StopIteration as finished:
+                    return finished.value
+            else:
+                try:
+                    awaited = coro.send(sent)
+                except StopIteration as finished:
+                    return finished.value
 
 
 def _host_name(header: str) -> str:
@@ -326,11 +373,16 @@ class HTTPBridgeServer:
         ctx = self.context_factory(request)
         response = web.StreamResponse(headers={"Content-Type": NDJSON})
         await response.prepare(request)
-        pending = {asyncio.ensure_future(self._batch_line(index, call, ctx)) for index, call in enumerate(calls)}
+        started = [start_eagerly(self._batch_line(index, call, ctx)) for index, call in enumerate(calls)]
+        done = [future for future in started if future.done()]  # most calls: the headers go with their answers
+        pending = {future for future in started if not future.done()}
         try:
-            while pending:
+            while True:
+                if done:
+                    await response.write(b"".join(future.result() for future in done))
+                if not pending:
+                    break
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                await response.write(b"".join(task.result() for task in done))
             await response.write_eof()
         except ConnectionResetError:
             pass  # the client left; its calls still run to the end, as single requests would
