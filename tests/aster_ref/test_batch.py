@@ -219,26 +219,48 @@ async def test_a_bridge_that_is_down_fails_each_call_with_the_connection_error(u
     assert all(message.startswith(quoted) for _, message in results)
 
 
-async def test_a_batch_answer_cut_short_fails_the_calls_it_left(unused_tcp_port: int) -> None:
-    async def half(request: web.Request) -> web.StreamResponse:
+async def batch_answered_with(port: int, answer: bytes, tools: list[str]) -> list[Any]:
+    """What the calls to ``tools``, made in one tick, give when the bridge answers their batch with ``answer``."""
+
+    async def answering(request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse()
         await response.prepare(request)
-        await response.write(b'{"index": 1, "status": 200, "answer": {"success": true, "result": "b"}}\n')
+        await response.write(answer)
         return response
 
     app = web.Application()
-    app.router.add_post("/tools/batch", half)
+    app.router.add_post("/tools/batch", answering)
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
-        async with AsterBridge(f"http://127.0.0.1:{unused_tcp_port}") as bridge:
-            results = await asyncio.gather(bridge.call("A"), bridge.call("B"), return_exceptions=True)
+        async with AsterBridge(f"http://127.0.0.1:{port}") as bridge:
+            return await asyncio.gather(*(bridge.call(tool) for tool in tools), return_exceptions=True)
     finally:
         await runner.cleanup()
-    assert isinstance(results[0], BridgeConnectionError)
-    assert str(results[0]) == messages.CONNECTION_ERROR.format(detail=messages.BATCH_ENDED_EARLY)
+
+
+def answer_line(index: int, result: str) -> bytes:
+    return b'{"index": %d, "status": 200, "answer": {"success": true, "result": "%s"}}\n' % (index, result.encode())
+
+
+def ended_early(result: Any) -> bool:
+    return isinstance(result, BridgeConnectionError) and str(result) == messages.CONNECTION_ERROR.format(
+        detail=messages.BATCH_ENDED_EARLY
+    )
+
+
+async def test_a_batch_answer_cut_short_fails_the_calls_it_left(unused_tcp_port: int) -> None:
+    results = await batch_answered_with(unused_tcp_port, answer_line(1, "b"), ["A", "B"])
+    assert ended_early(results[0])
     assert results[1] == "b"
+
+
+async def test_the_answers_before_a_line_that_is_not_json_still_count(unused_tcp_port: int) -> None:
+    answer = answer_line(0, "a") + b"not json\n" + answer_line(2, "c")  # in one chunk
+    results = await batch_answered_with(unused_tcp_port, answer, ["A", "B", "C"])
+    assert results[0] == "a"
+    assert ended_early(results[1]) and ended_early(results[2])
 
 
 # --- the endpoint itself ---------------------------------------------------------------------------------------
