@@ -205,9 +205,10 @@ class AsterBridge:
 
     async def _send(self, calls: list[_Pending]) -> None:
         try:
-            if len(calls) > 1 and self.batch_supported and await self._send_batch(calls):
-                return
-            await asyncio.gather(*(self._send_one(pending) for pending in calls))
+            if len(calls) == 1:  # the usual case of code that awaits each call: no Task for it
+                await self._send_one(calls[0])
+            elif not (self.batch_supported and await self._send_batch(calls)):
+                await asyncio.gather(*(self._send_one(pending) for pending in calls))
         finally:
             # An answer that never came (a batch cut short): as a request cut short, a connection error.
             for pending in calls:
