@@ -22,6 +22,7 @@ from .defaults import (
     DEFAULT_MAX_OUTPUT,
     DEFAULT_PORT,
     DEFAULT_TIMEOUT,
+    LOG_LEVELS,
     TOKEN_ENV,
     URL_ENV,
 )
@@ -128,20 +129,13 @@ def event_loop_runner() -> Callable[[Coroutine[Any, Any, None]], None]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import logging
-
     from .bridge import ToolBridge
     from .runservice import RunService
     from .schema import CODE_EXECUTION
-    from .server import HTTPBridgeServer, format_address
+    from .server import HTTPBridgeServer, format_address, log_to_stderr
 
     registry = build_registry(args.root, _allowed(args.allow), args.schemas)
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(message)s",
-        datefmt="%Y/%m/%d %H:%M:%S",
-        stream=sys.stderr,
-    )
+    log_to_stderr(args.log_level)
     server = HTTPBridgeServer(ToolBridge(registry), args.host, args.port, token=args.token)
 
     def run_service(bound: HTTPBridgeServer) -> RunService:
@@ -372,6 +366,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--schemas",
         metavar="FILE",
         help="JSON list of schemas overriding built-in metadata",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="info",
+        help="info logs a line per tool call on stderr; warning logs only problems (and saves their cost)",
     )
     serve.set_defaults(handler=cmd_serve)
 

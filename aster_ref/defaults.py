@@ -10,6 +10,7 @@ DEFAULT_PORT = 8080
 URL_ENV = "ASTER_BRIDGE_URL"
 TOKEN_ENV = "ASTER_BRIDGE_TOKEN"
 DEFAULT_BRIDGE_URL = "http://localhost:8080"
+LOG_LEVELS = ("debug", "info", "warning", "error")  # aster-ref serve --log-level
 
 # The runtime; they mirror the Go host.
 DEFAULT_TIMEOUT = 30.0

@@ -65,6 +65,17 @@ async def _read_json(response: aiohttp.ClientResponse) -> Any:
         return None
 
 
+def _answers(lines: list[bytes]) -> Iterable[Any]:
+    """The batch answers on ``lines``: parsed in one go (a fourth of the cost of one by one), or, if that
+    fails, one by one, so those before a line that is not JSON still count (it raises ValueError)."""
+    if not lines:
+        return ()
+    try:
+        return json.loads(b"[" + b",".join(lines) + b"]")
+    except ValueError:
+        return map(json.loads, lines)
+
+
 class _Pending:
     """A call waiting for its answer: the (status, JSON) /tools/call gives, or the BridgeError raised."""
 
@@ -194,9 +205,10 @@ class AsterBridge:
 
     async def _send(self, calls: list[_Pending]) -> None:
         try:
-            if len(calls) > 1 and self.batch_supported and await self._send_batch(calls):
-                return
-            await asyncio.gather(*(self._send_one(pending) for pending in calls))
+            if len(calls) == 1:  # the usual case of code that awaits each call: no Task for it
+                await self._send_one(calls[0])
+            elif not (self.batch_supported and await self._send_batch(calls)):
+                await asyncio.gather(*(self._send_one(pending) for pending in calls))
         finally:
             # An answer that never came (a batch cut short): as a request cut short, a connection error.
             for pending in calls:
@@ -222,8 +234,7 @@ class AsterBridge:
             try:
                 async for chunk in response.content.iter_any():  # all the answers that have arrived
                     *lines, rest = (rest + chunk).split(b"\n")
-                    for line in lines:
-                        answer = json.loads(line)
+                    for answer in _answers(lines):
                         calls[answer["index"]].resolve(answer["status"], answer["answer"])
             except (ValueError, LookupError, TypeError):
                 pass  # not an answer we can read: the calls it leaves get a connection error

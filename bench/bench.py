@@ -8,9 +8,13 @@ min / median / max over the rounds. Not a test: nothing is asserted.
 
 * execute: ``PythonRuntime.execute()`` of a snippet with one Read, p50 of a round's runs, cold
   (``RuntimeConfig(warm=False)``: a new interpreter per run) against warm (a fork of the warm parent).
-* bridge: ``aster-ref serve`` against ``bench/go/server`` (a minimal Go net/http bridge with the same Read),
-  both driven by ``bench/go/load`` (Go, keep-alive) at 1, 20 and 100 calls in flight: calls/s and server
-  CPU per call (utime + stime of the server process, from /proc).
+* bridge: ``aster-ref serve --log-level warning`` against ``bench/go/server`` (a minimal Go net/http bridge
+  with the same Read, which logs nothing either), both driven by ``bench/go/load`` (Go, keep-alive) at 1, 20
+  and 100 calls in flight: calls/s and server CPU per call (the time its threads ran, in ns, from
+  /proc/PID/task/*/schedstat).
+* log: server CPU per call at 1 in flight of ``aster-ref serve`` as it starts by default, logging a line per
+  call on stderr (here a pipe the bench drains, as a terminal or a journal would read it), against
+  ``--log-level warning``.
 * sdk: ``AsterBridge`` (which coalesces the calls of one event-loop tick into /tools/batch) with 20 calls in
   flight against aster-ref serve, compared with the Go load client against the Go server.
 * aster-ref run: wall time of ``aster-ref run FILE`` (one Read) against a running ``aster-ref serve``, which
@@ -31,10 +35,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -45,7 +51,6 @@ BUILD = BENCH.parent / ".cache" / "bench"
 LISTENING = re.compile(re.escape(messages.LISTENING.format(address="127.0.0.1:")) + r"(\d+)")
 GO_LISTENING = re.compile(r"listening on (127\.0\.0\.1:\d+)")
 SNIPPET = 'print(len(await Read(path="test.txt")))'
-TICKS = os.sysconf("SC_CLK_TCK")
 T = TypeVar("T")
 
 
@@ -73,10 +78,16 @@ def spread(values: list[float], fmt: str) -> str:
 
 # --- processes ------------------------------------------------------------------------------------------------
 @contextmanager
-def process(command: list[str], pattern: re.Pattern[str], **kwargs: object) -> Iterator[tuple[int, str]]:
-    """Start a server, yield (pid, URL) from its listening line, stop it."""
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, **kwargs)
+def process(command: list[str], pattern: re.Pattern[str], *, log: bool = False) -> Iterator[tuple[int, str]]:
+    """Start a server, yield (pid, URL) from its listening line, stop it. Its stderr goes to /dev/null, or
+    with ``log`` to a pipe that a thread here reads (as a terminal or a journal would)."""
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE if log else subprocess.DEVNULL, text=True
+    )
     assert child.stdout is not None
+    if log:
+        assert child.stderr is not None
+        threading.Thread(target=drain, args=(child.stderr.fileno(),), daemon=True).start()
     match = pattern.search(child.stdout.readline())
     if match is None:
         child.kill()
@@ -88,9 +99,20 @@ def process(command: list[str], pattern: re.Pattern[str], **kwargs: object) -> I
         child.wait()
 
 
+def drain(fd: int) -> None:
+    while os.read(fd, 65536):
+        pass
+
+
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    """The time all threads of ``pid`` have run, to the ns (utime + stime in /proc/PID/stat count 10 ms ticks)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except FileNotFoundError:  # a thread that just ended
+            continue
+    return total / 1e9
 
 
 def build_go() -> Path | None:
@@ -115,10 +137,10 @@ def go_load(build: Path, url: str, calls: int, in_flight: int) -> float:
     return report["calls"] / report["seconds"]
 
 
-def measured(pid: int, run: Callable[[], float], calls: int) -> tuple[float, float]:
-    """(calls/s, server CPU µs per call) of one load run."""
+def go_load_measured(build: Path, pid: int, url: str, calls: int, in_flight: int) -> tuple[float, float]:
+    """(calls/s, CPU µs per call of the server ``pid``) of the Go load client against ``url``."""
     before = cpu_seconds(pid)
-    rate = run()
+    rate = go_load(build, url, calls, in_flight)
     return rate, (cpu_seconds(pid) - before) / calls * 1e6
 
 
@@ -182,6 +204,7 @@ def nothing() -> Iterator[tuple[int, str]]:
 
 
 async def main(args: argparse.Namespace) -> None:
+    load_before = os.getloadavg()[0]
     calls = 600 if args.quick else 3000
     executes = 5 if args.quick else 15
     build = build_go()
@@ -195,6 +218,9 @@ async def main(args: argparse.Namespace) -> None:
         figures[f"cpu{in_flight}"] = Figure(f"server CPU per call, {in_flight} in flight: A aster, B Go", "µs", goal)
     figures["sdk"] = Figure("calls/s, 20 in flight: A SDK to aster, B Go client to Go", "/s", "A/B >= 1.0")
     figures["sdk-go"] = Figure("calls/s, 20 in flight: A SDK to Go, B Go client to Go", "/s", "")
+    figures["log"] = Figure(
+        "aster server CPU per call, 1 in flight: A logging each call (the default), B --log-level warning", "µs", ""
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -208,7 +234,11 @@ async def main(args: argparse.Namespace) -> None:
         cold = PythonRuntime(RuntimeConfig(work_dir=root, warm=False))
         serve = [sys.executable, "-m", "aster_ref", "serve", "--port", "0", "--root", str(root)]
         go_server = process([str(build / "server"), "--root", str(root)], GO_LISTENING) if build else nothing()
-        with process(serve, LISTENING) as (aster_pid, aster_url), go_server as (go_pid, go_url):
+        with (
+            process([*serve, "--log-level", "warning"], LISTENING) as (aster_pid, aster_url),
+            process(serve, LISTENING, log=True) as (logging_pid, logging_url),
+            go_server as (go_pid, go_url),
+        ):
             for runtime in (warm, cold):
                 runtime.set_bridge_url(aster_url)
                 await runtime.execute(SNIPPET)  # start the warm parents outside the timing
@@ -229,14 +259,13 @@ async def main(args: argparse.Namespace) -> None:
                     )
                 )
                 if build is not None:
+                    load = partial(go_load_measured, build)
                     for in_flight in (1, 20, 100):
                         n = calls // 3 if in_flight == 1 else calls
                         ours, theirs = in_order(
                             [
-                                lambda n=n, c=in_flight: measured(
-                                    aster_pid, lambda: go_load(build, aster_url, n, c), n
-                                ),
-                                lambda n=n, c=in_flight: measured(go_pid, lambda: go_load(build, go_url, n, c), n),
+                                partial(load, aster_pid, aster_url, n, in_flight),
+                                partial(load, go_pid, go_url, n, in_flight),
                             ],
                             flip,
                         )
@@ -251,17 +280,28 @@ async def main(args: argparse.Namespace) -> None:
                     )
                     figures["sdk"].add(sdk, go_rate)
                     figures["sdk-go"].add(await sdk_rate(go_url, calls, 20), go_rate)
+                    logging_side, quiet_side = in_order(
+                        [
+                            partial(load, logging_pid, logging_url, calls // 3, 1),
+                            partial(load, aster_pid, aster_url, calls // 3, 1),
+                        ],
+                        flip,
+                    )
+                    figures["log"].add(logging_side[1], quiet_side[1])
                 print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
         await warm.close()
         await cold.close()
     if build is None:
         print("go not found: the bridge rows are left out", file=sys.stderr)
-    print_table(figures, args)
+    print_table(figures, args, load_before)
 
 
-def print_table(figures: dict[str, Figure], args: argparse.Namespace) -> None:
-    load = os.getloadavg()
-    print(f"\n{args.rounds} interleaved rounds; min / median / max over rounds; load average {load[0]:.2f}")
+def print_table(figures: dict[str, Figure], args: argparse.Namespace, load_before: float) -> None:
+    load = os.getloadavg()[0]
+    print(
+        f"\n{args.rounds} interleaved rounds; min / median / max over rounds; "
+        f"load average {load_before:.2f} before, {load:.2f} after"
+    )
     print()
     print("| figure | A | B | A/B | goal |")
     print("|---|---|---|---|---|")

@@ -9,7 +9,6 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from ..errors import ToolFailure
 from ..process import kill_group, wait_exited
 from ..tool_schema import CODE_EXECUTION, DIRECT, RegisteredTool, ToolContext, ToolSchema
 from .limits import SearchBudget, ToolLimits
+from .workers import ToolWorkers
 from .workspace import Symlink, Workspace, open_entry, read_regular, replace_file, walk_files
 
 T = TypeVar("T")
@@ -93,20 +93,27 @@ BASH = ToolSchema(
 
 
 class BuiltinTools:
-    """The handlers. File and search work runs in a small thread pool (``limits.workers``), so a
-    slow disk, a big file or a long search never blocks the event loop that serves /health."""
+    """The handlers. File and search work runs on worker threads (at most ``limits.workers``, see
+    ToolWorkers), so a slow disk, a big file or a long search never blocks the event loop that serves /health.
+    Read first tries to get a small file from the kernel in a way that cannot wait (``nowait``), on
+    the loop; whatever that cannot answer goes to the pool."""
 
     def __init__(self, workspace: Workspace, limits: ToolLimits | None = None) -> None:
         self.workspace = workspace
         self.limits = limits or ToolLimits()
-        self._workers = ThreadPoolExecutor(self.limits.workers, thread_name_prefix="aster-tool")
+        self._workers = ToolWorkers(self.limits.workers)
         self._regex_options = re2.Options()
         self._regex_options.log_errors = False  # a bad pattern is the caller's error, not a log line
 
     async def _in_worker(self, work: Callable[[dict[str, Any]], T], input: dict[str, Any]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._workers, work, input)
+        return await self._workers.run(work, input)
 
     async def read(self, input: dict[str, Any], ctx: ToolContext) -> str:
+        _check_read_range(input)
+        if self.workspace.nowait.enabled:
+            data = self.workspace.nowait.read(input["path"], self.limits.max_read_bytes)
+            if data is not None:
+                return _selected_lines(data, input)
         return await self._in_worker(self._read, input)
 
     async def write(self, input: dict[str, Any], ctx: ToolContext) -> dict[str, Any]:
@@ -120,22 +127,14 @@ class BuiltinTools:
 
     def _read(self, input: dict[str, Any]) -> str:
         path = input["path"]
-        offset, limit = input.get("offset", 1), input.get("limit")
-        if offset < 1 or (limit is not None and limit < 0):
-            error = messages.READ_RANGE_INVALID.format(offset=offset, limit=limit)
-            raise ToolFailure(messages.INVALID_INPUT.format(tool="Read", error=error))
         with _file_errors(path):
             fd, _ = self.workspace.walk(path, partial(open_entry, path=path))
         try:
             with _file_errors(path):
-                text = read_regular(fd, path, self.limits.max_read_bytes).decode("utf-8", errors="replace")
+                data = read_regular(fd, path, self.limits.max_read_bytes)
         finally:
             os.close(fd)
-        if "offset" not in input and "limit" not in input:
-            return text
-        lines = text.splitlines(keepends=True)
-        end = offset - 1 + limit if limit is not None else None
-        return "".join(lines[offset - 1 : end])
+        return _selected_lines(data, input)
 
     def _write(self, input: dict[str, Any]) -> dict[str, Any]:
         path = input["path"]
@@ -275,6 +274,24 @@ class LinePattern:
                 if len(matches) >= MAX_GREP_MATCHES:
                     return True
         return False
+
+
+def _check_read_range(input: dict[str, Any]) -> None:
+    offset, limit = input.get("offset", 1), input.get("limit")
+    if offset < 1 or (limit is not None and limit < 0):
+        error = messages.READ_RANGE_INVALID.format(offset=offset, limit=limit)
+        raise ToolFailure(messages.INVALID_INPUT.format(tool="Read", error=error))
+
+
+def _selected_lines(data: bytes, input: dict[str, Any]) -> str:
+    """What Read answers: the file's text, or the lines that ``offset`` and ``limit`` select."""
+    text = data.decode("utf-8", errors="replace")
+    if "offset" not in input and "limit" not in input:
+        return text
+    offset, limit = input.get("offset", 1), input.get("limit")
+    lines = text.splitlines(keepends=True)
+    end = offset - 1 + limit if limit is not None else None
+    return "".join(lines[offset - 1 : end])
 
 
 def _glob_segments(pattern: str) -> list[str]:

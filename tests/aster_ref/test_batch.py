@@ -25,7 +25,7 @@ from aster_ref import (
     ToolSchema,
     messages,
 )
-from aster_ref.server import MAX_BATCH_CALLS, MAX_BODY
+from aster_ref.server import MAX_BATCH_CALLS, MAX_BODY, start_eagerly
 
 
 class CountingServer(HTTPBridgeServer):
@@ -219,26 +219,48 @@ async def test_a_bridge_that_is_down_fails_each_call_with_the_connection_error(u
     assert all(message.startswith(quoted) for _, message in results)
 
 
-async def test_a_batch_answer_cut_short_fails_the_calls_it_left(unused_tcp_port: int) -> None:
-    async def half(request: web.Request) -> web.StreamResponse:
+async def batch_answered_with(port: int, answer: bytes, tools: list[str]) -> list[Any]:
+    """What the calls to ``tools``, made in one tick, give when the bridge answers their batch with ``answer``."""
+
+    async def answering(request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse()
         await response.prepare(request)
-        await response.write(b'{"index": 1, "status": 200, "answer": {"success": true, "result": "b"}}\n')
+        await response.write(answer)
         return response
 
     app = web.Application()
-    app.router.add_post("/tools/batch", half)
+    app.router.add_post("/tools/batch", answering)
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
-        async with AsterBridge(f"http://127.0.0.1:{unused_tcp_port}") as bridge:
-            results = await asyncio.gather(bridge.call("A"), bridge.call("B"), return_exceptions=True)
+        async with AsterBridge(f"http://127.0.0.1:{port}") as bridge:
+            return await asyncio.gather(*(bridge.call(tool) for tool in tools), return_exceptions=True)
     finally:
         await runner.cleanup()
-    assert isinstance(results[0], BridgeConnectionError)
-    assert str(results[0]) == messages.CONNECTION_ERROR.format(detail=messages.BATCH_ENDED_EARLY)
+
+
+def answer_line(index: int, result: str) -> bytes:
+    return b'{"index": %d, "status": 200, "answer": {"success": true, "result": "%s"}}\n' % (index, result.encode())
+
+
+def ended_early(result: Any) -> bool:
+    return isinstance(result, BridgeConnectionError) and str(result) == messages.CONNECTION_ERROR.format(
+        detail=messages.BATCH_ENDED_EARLY
+    )
+
+
+async def test_a_batch_answer_cut_short_fails_the_calls_it_left(unused_tcp_port: int) -> None:
+    results = await batch_answered_with(unused_tcp_port, answer_line(1, "b"), ["A", "B"])
+    assert ended_early(results[0])
     assert results[1] == "b"
+
+
+async def test_the_answers_before_a_line_that_is_not_json_still_count(unused_tcp_port: int) -> None:
+    answer = answer_line(0, "a") + b"not json\n" + answer_line(2, "c")  # in one chunk
+    results = await batch_answered_with(unused_tcp_port, answer, ["A", "B", "C"])
+    assert results[0] == "a"
+    assert ended_early(results[1]) and ended_early(results[2])
 
 
 # --- the endpoint itself ---------------------------------------------------------------------------------------
@@ -303,3 +325,57 @@ async def test_a_tool_error_inside_a_batch_is_a_tool_error(counting: CountingSer
             await asyncio.gather(bridge.call("Read", {"path": "x"}), bridge.call("Read", {"path": "test.txt"}))
         with pytest.raises(BridgeError, match="HTTP 500"):
             await asyncio.gather(bridge.call("SetOf"), bridge.call("Read", {"path": "test.txt"}))
+
+
+# --- a batch's calls run at once up to their first wait ---------------------------------------------------------
+async def test_a_call_that_never_waits_is_done_when_started() -> None:
+    async def answer() -> str:
+        return "at once"
+
+    async def fail() -> str:
+        raise ValueError("before any wait")
+
+    started = start_eagerly(answer())
+    assert started.done() and started.result() == "at once"
+    failed = start_eagerly(fail())
+    assert failed.done() and isinstance(failed.exception(), ValueError)
+
+
+async def test_a_call_that_waits_goes_on_where_it_waited() -> None:
+    loop = asyncio.get_running_loop()
+    first, second, third = loop.create_future(), loop.create_future(), loop.create_future()
+    seen: list[Any] = []
+
+    async def waits() -> str:
+        seen.append(await first)
+        try:
+            await second
+        except ValueError as exc:
+            seen.append(str(exc))
+        await asyncio.sleep(0)
+        return f"ended with {await third}"
+
+    started = start_eagerly(waits())
+    assert not started.done()
+    first.set_result(1)
+    second.set_exception(ValueError("raised into it"))
+    third.set_result(3)
+    assert await started == "ended with 3"
+    assert seen == [1, "raised into it"]
+
+
+async def test_cancelling_a_call_that_waits_cancels_it_where_it_waits() -> None:
+    cleaned_up = asyncio.Event()
+
+    async def waits() -> None:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            cleaned_up.set()
+
+    started = start_eagerly(waits())
+    await asyncio.sleep(0)
+    started.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await started
+    assert cleaned_up.is_set()

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -107,6 +108,21 @@ def test_serve_prints_listening_serves_logs_and_stops_on_ctrl_c(bridge: Bridge) 
     code, stderr = bridge.stop()
     assert code == 0
     assert messages.CALLING_TOOL.format(tool="Read", input="map[path:test.txt]") in stderr
+
+
+@pytest.mark.parametrize(("level", "logged"), [("info", True), ("warning", False)])
+def test_serve_log_level_says_whether_each_call_is_logged(workspace: Path, level: str, logged: bool) -> None:
+    running = start_bridge("--root", str(workspace), "--log-level", level)
+    try:
+        call = urllib.request.Request(
+            running.url + "/tools/call", data=b'{"tool": "Read", "input": {"path": "test.txt"}}', method="POST"
+        )
+        with urllib.request.urlopen(call, timeout=10) as response:
+            assert json.load(response) == {"success": True, "result": "hello\n"}
+    finally:
+        _, stderr = running.stop()
+    line = re.escape(messages.CALLING_TOOL.format(tool="Read", input="map[path:test.txt]"))
+    assert bool(re.search(rf"^\d{{4}}/\d\d/\d\d \d\d:\d\d:\d\d {line}$", stderr, re.MULTILINE)) is logged
 
 
 def test_serve_on_a_busy_port_fails_clearly(workspace: Path) -> None:

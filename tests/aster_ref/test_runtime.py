@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -601,10 +602,14 @@ async def test_code_that_kills_its_supervisor_ends_the_run_and_leaves_nothing(
 
 
 def children_of(parent: int) -> list[int]:
+    """The live children of ``parent`` (not the zombies of runs that just ended)."""
     found = []
     for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+            state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            if state != "Z" and int(ppid) == parent:
                 found.append(int(entry.name))
         except (OSError, IndexError):
             continue
@@ -620,7 +625,8 @@ async def test_a_spare_that_died_while_waiting_is_replaced_by_the_same_parent(
     spares = children_of(parent)  # the supervisor waiting for the next run (its code process dies with it)
     assert spares
     for spare in spares:
-        os.kill(spare, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # the last run's supervisor, reaped meanwhile
+            os.kill(spare, signal.SIGKILL)
     assert all(dies(spare) for spare in spares)
     assert (await runtime.execute("print(2)")).output == 2
     assert runtime.warm_parents() == [parent]

@@ -6,12 +6,15 @@ import asyncio
 import json
 import logging
 import socket
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aster_ref import (
     CODE_EXECUTION,
@@ -24,6 +27,7 @@ from aster_ref import (
     connections,
     messages,
 )
+from aster_ref import server as server_module
 from aster_ref.connections import RateLimitedLog, connection_cap
 from aster_ref.server import MAX_BODY, HTTPLimits
 from aster_ref.validation import nested_deeper_than
@@ -235,6 +239,13 @@ async def test_json_nested_too_deep_is_400(client: TestClient, body: bytes) -> N
     assert await json_of(response, 400) == {"error": messages.JSON_TOO_DEEP.format(limit=HTTPLimits().max_json_depth)}
 
 
+async def test_json_nested_to_the_limit_passes_and_one_level_more_does_not(client: TestClient) -> None:
+    limit = HTTPLimits().max_json_depth
+    assert (await client.post("/tools/call", data=deep_call(limit - 2))).status == 200  # {call {input [x...
+    response = await client.post("/tools/call", data=deep_call(limit - 1))
+    assert await json_of(response, 400) == {"error": messages.JSON_TOO_DEEP.format(limit=limit)}
+
+
 def test_nesting_depth_counts_arrays_and_objects() -> None:
     assert not nested_deeper_than({"a": [1, {"b": []}]}, 4)
     assert nested_deeper_than({"a": [1, {"b": []}]}, 3)
@@ -333,3 +344,26 @@ def test_the_connection_cap_fits_the_file_descriptor_limit(monkeypatch: pytest.M
     monkeypatch.setattr(connections.resource, "getrlimit", lambda which: (64, 4096))
     assert connection_cap(512) == connections.MIN_CONNECTIONS
     assert connection_cap(4) == 4
+
+
+def test_the_log_time_is_rendered_once_a_second_and_right_each_second() -> None:
+    formatter = server_module._LogFormatter(server_module.LOG_FORMAT, server_module.LOG_DATE_FORMAT)
+    record = logging.makeLogRecord({"msg": "Calling tool"})
+    lines = []
+    for created in (1700000000.1, 1700000000.9, 1700000001.0):
+        record.created = created
+        lines.append(formatter.format(record))
+    local = [time.strftime(server_module.LOG_DATE_FORMAT, time.localtime(t)) for t in (1700000000, 1700000001)]
+    assert lines == [f"{local[0]} Calling tool", f"{local[0]} Calling tool", f"{local[1]} Calling tool"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+def test_a_success_answer_is_the_bytes_json_dumps_gives(result: Any) -> None:
+    assert server_module._success(result) == json.dumps({"success": True, "result": result}).encode()

@@ -21,8 +21,13 @@ from aster_ref.tools import ToolLimits, builtin_tools
 from aster_ref.tools import builtins as builtins_module
 from aster_ref.tools import workspace as workspace_module
 from aster_ref.tools.limits import MAX_READ_BYTES_ENV
+from aster_ref.tools.nowait import NowaitReads
 
 DIRECT_CALL = ToolContext(DIRECT)
+
+
+def cold_cache(self: NowaitReads, path: str, limit: int) -> None:
+    """NowaitReads.read as on a cold cache (or a slow disk): the kernel cannot answer without waiting."""
 
 
 @pytest.fixture
@@ -314,6 +319,7 @@ async def test_at_most_workers_tool_calls_work_at_once(workspace: Path, monkeypa
         return real_read(*args)
 
     monkeypatch.setattr(builtins_module, "read_regular", counted_read)
+    monkeypatch.setattr(NowaitReads, "read", cold_cache)
     bridge = limited(workspace, workers=2)
     calls = asyncio.gather(*(bridge.call("Read", {"path": "test.txt"}) for _ in range(6)))
     await asyncio.sleep(0.1)
