@@ -229,11 +229,6 @@ def bridge_port(tmp_path_factory):
     )
     try:
         wait_for_port(port, serve, 30, "aster-ref serve")
-        # Start serve's warm interpreter from here: it keeps the environment of the run that started it, and the
-        # Go runner kills every process tagged with a block's environment when that block ends, which would
-        # take the interpreter, and the runs of the blocks running alongside, with it.
-        warm_up = [sys.executable, "-m", "aster_ref", "run", "--bridge-url", f"http://localhost:{port}", "-"]
-        subprocess.run(warm_up, input="pass", text=True, check=True, capture_output=True, timeout=60)
         yield port
     finally:
         stop_group(serve)
