@@ -16,21 +16,17 @@ it started, in whatever session, is killed when it ends.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
 import subprocess
 import tempfile
-import threading
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import tomllib
 
-from aster_ref.process import kill_group
-from doctest_harness.processes import port_is_free, stop_group
+from doctest_harness.processes import port_is_free, run_group
 
 MODULE = "github.com/astercloud/aster"
 MARKER = "// <snippet>"
@@ -41,10 +37,6 @@ TEMPLATES_DIR = Path("snippets") / "go"
 SUPPORT_PACKAGE = "doctest"
 # A template's header line naming a port its block must find free, e.g. "// doctest: needs free port 8080".
 FREE_PORT_LINE = re.compile(r"^// doctest: needs free port (\d+)$", re.MULTILINE)
-# Every process a block starts inherits this variable, so all of them can be found and killed.
-TAG_VARIABLE = "ASTER_GO_BLOCK"
-# How long the output may stay open once every process of the block is killed.
-READ_GRACE = 5.0
 # Where a block is said to be when the caller gives no page location.
 UNKNOWN_LOCATION = "block:0"
 # The upstream packages a page's Go code imports, by the name it calls them.
@@ -103,10 +95,6 @@ WRAPPED_CODE_NOT_STRING = (
     "(the reference wraps code where it runs it): use it through %s or wrappedCode.String()."
 )
 TIMED_OUT = "the Go program did not finish within {timeout:g} s and was killed"
-OUTPUT_HELD_OPEN = (
-    "a process the Go program started (in a session of its own, with its environment cleared) "
-    "still holds the program's output open; it was not killed"
-)
 
 
 class GoBlockError(ValueError):
@@ -424,7 +412,7 @@ def run_go_block(
         shutil.copytree(repo / TEMPLATES_DIR / SUPPORT_PACKAGE, work / SUPPORT_PACKAGE)
         (work / "go.mod").write_text(GO_MOD.format(module=MODULE, path=mirror), encoding="utf-8")
         (work / "main.go").write_text(program.main, encoding="utf-8")
-        environment = dict(go_env(env, repo), TMPDIR=str(program_tmp), **{TAG_VARIABLE: uuid.uuid4().hex})
+        environment = dict(go_env(env, repo), TMPDIR=str(program_tmp))
         # No symbol table or DWARF: links faster; positions (//line) stay in the runtime's own tables.
         build = _run(["go", "build", "-trimpath", "-ldflags=-s -w", "-o", "block", "."], work, environment, timeout)
         if build.returncode != 0:
@@ -434,65 +422,9 @@ def run_go_block(
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run a command in its own process group until it exits (or ``timeout``), then kill whatever
-    it left running, in any session, before collecting its output: a leftover child that
-    inherited the pipes would otherwise hold them open."""
-    process = subprocess.Popen(
-        args,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    output: dict[str, str] = {}
-    readers = [
-        threading.Thread(target=lambda name=name, stream=stream: output.__setitem__(name, stream.read()), daemon=True)
-        for name, stream in (("stdout", process.stdout), ("stderr", process.stderr))
-    ]
-    for reader in readers:
-        reader.start()
-    timed_out = False
+    """Run a build or a program as run_group does; past ``timeout`` it returns, killed, with TIMED_OUT in stderr."""
     try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        stop_group(process)
-    finally:
-        kill_tagged(env[TAG_VARIABLE])
-        kill_group(process.pid)  # the group, for a child that cleared its environment
-    for reader in readers:
-        reader.join(timeout=READ_GRACE)
-    stderr = output.get("stderr", "") + ("\n" + TIMED_OUT.format(timeout=timeout) if timed_out else "")
-    if any(reader.is_alive() for reader in readers):
-        stderr += "\n" + OUTPUT_HELD_OPEN
-    return subprocess.CompletedProcess(process.args, process.returncode, output.get("stdout", ""), stderr)
-
-
-def kill_tagged(tag: str) -> None:
-    """Kill every process whose environment has TAG_VARIABLE=tag: a block's processes, including
-    those in sessions of their own (setsid), which a process-group kill misses. Linux (/proc)."""
-    marker = f"{TAG_VARIABLE}={tag}".encode()
-    for _ in range(100):  # again, for children forked while we were killing their parents
-        tagged = [pid for pid in _pids() if marker in _environ(pid)]
-        if not tagged:
-            return
-        for pid in tagged:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
-def _pids() -> list[int]:
-    proc = Path("/proc")
-    return [int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()] if proc.is_dir() else []
-
-
-def _environ(pid: int) -> list[bytes]:
-    try:
-        return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    except OSError:  # gone, a zombie, or another user's
-        return []
+        return run_group(args, cwd=cwd, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired as expired:
+        stderr = (expired.stderr or "") + "\n" + TIMED_OUT.format(timeout=timeout)
+        return subprocess.CompletedProcess(args, -signal.SIGKILL, expired.stdout or "", stderr)

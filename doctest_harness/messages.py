@@ -61,6 +61,10 @@ BLOCK_FAILED = "{where}: {problems}\n--- stdout ---\n{stdout}\n--- stderr ---\n{
 WRONG_EXIT = "exit code {actual}, expected {expected}"
 STREAM_LACKS_LINE = "{stream} has no line `{wanted}`"
 TIMED_OUT = "{where}: still running after {timeout:g} s, so it was stopped"
+OUTPUT_HELD_OPEN = (
+    "a process the block started (in a session of its own, with its environment cleared) "
+    "still holds the block's output open; it was not killed"
+)
 CURL_HTTP_ERROR = "curl got an HTTP error status: curl {args}"
 CURL_NO_CONNECTION = "curl could not connect: curl {args}"
 CURL_FAILED = "curl failed with exit code {code}: curl {args}"

@@ -7,16 +7,33 @@ Killing a group is aster_ref's helper (``aster_ref.process.kill_group``): one fo
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
 import subprocess
 import threading
 import time
+import uuid
 from pathlib import Path
 
 from aster_ref.process import kill_group
 from doctest_harness import messages
 
-__all__ = ["HarnessError", "kill_group", "port_is_free", "run_group", "start_group", "stop_group", "wait_for_port"]
+__all__ = [
+    "HarnessError",
+    "kill_group",
+    "kill_tagged",
+    "port_is_free",
+    "run_group",
+    "start_group",
+    "stop_group",
+    "wait_for_port",
+]
+
+# Every process run_group starts inherits this variable, so all of them can be found and killed.
+TAG_VARIABLE = "ASTER_DOCTEST_RUN"
+# How long the output may stay open once every process of a run is killed.
+READ_GRACE = 5.0
 
 
 class HarnessError(RuntimeError):
@@ -62,18 +79,20 @@ def stop_group(process: subprocess.Popen) -> None:
 def run_group(
     args: list[str], *, cwd: Path, env: dict[str, str], timeout: float, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``args`` in its own process group and kill the group when it ends.
+    """Run ``args`` in its own process group and kill everything it started when it ends.
 
-    Whatever it left running (a server a block did not stop) goes with it, and
-    the call returns when the command itself exits, not when such a leftover
-    closes the output pipes. Past ``timeout`` the group is killed and
-    ``subprocess.TimeoutExpired`` raised, with the output so far, as
-    ``subprocess.run`` does.
+    Whatever it left running (a server a block did not stop) goes with it, also in a
+    session of its own (``setsid``): every process inherits TAG_VARIABLE and is found by
+    it. The call returns when the command itself exits, not when such a leftover closes
+    the output pipes; if one that also cleared its environment still holds them after
+    READ_GRACE, stderr ends with OUTPUT_HELD_OPEN. Past ``timeout`` the run is killed and
+    ``subprocess.TimeoutExpired`` raised, with the output so far, as ``subprocess.run`` does.
     """
+    tag = uuid.uuid4().hex
     process = subprocess.Popen(
         args,
         cwd=cwd,
-        env=env,
+        env=dict(env, **{TAG_VARIABLE: tag}),
         stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -81,29 +100,55 @@ def run_group(
         start_new_session=True,
     )
     output: dict[str, str] = {}
-    threads = [
+    readers = [
         threading.Thread(target=lambda name=name, pipe=pipe: output.__setitem__(name, pipe.read()), daemon=True)
         for name, pipe in (("stdout", process.stdout), ("stderr", process.stderr))
     ]
-    for thread in threads:
-        thread.start()
+    for reader in readers:
+        reader.start()
     if input is not None:
         with contextlib.suppress(BrokenPipeError):
             process.stdin.write(input)
             process.stdin.close()
+    timed_out = False
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
-    else:
-        timed_out = False
     finally:
         kill_group(process.pid)
+        kill_tagged(tag)
         process.wait()
-        for thread in threads:
-            thread.join()
-        process.stdout.close()
-        process.stderr.close()
+    for reader in readers:
+        reader.join(timeout=READ_GRACE)
+    stdout, stderr = output.get("stdout", ""), output.get("stderr", "")
+    if any(reader.is_alive() for reader in readers):
+        stderr += "\n" + messages.OUTPUT_HELD_OPEN
     if timed_out:
-        raise subprocess.TimeoutExpired(args, timeout, output["stdout"], output["stderr"])
-    return subprocess.CompletedProcess(args, process.returncode, output["stdout"], output["stderr"])
+        raise subprocess.TimeoutExpired(args, timeout, stdout, stderr)
+    return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+
+
+def kill_tagged(tag: str) -> None:
+    """Kill every process whose environment has TAG_VARIABLE=tag: a run's processes, including
+    those in sessions of their own (setsid), which a process-group kill misses. Linux (/proc)."""
+    marker = f"{TAG_VARIABLE}={tag}".encode()
+    for _ in range(100):  # again, for children forked while we were killing their parents
+        tagged = [pid for pid in _pids() if marker in _environ(pid)]
+        if not tagged:
+            return
+        for pid in tagged:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _pids() -> list[int]:
+    proc = Path("/proc")
+    return [int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()] if proc.is_dir() else []
+
+
+def _environ(pid: int) -> list[bytes]:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:  # gone, a zombie, or another user's
+        return []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from doctest_harness import go_runner
+from doctest_harness import go_runner, messages, processes
 from doctest_harness.blocks import Kind, page_blocks
 from doctest_harness.go_runner import GoBlockError, compose, free_ports_needed, run_go_block
 
@@ -336,7 +336,7 @@ def _cmdline(pid):
 
 def _tagged(pid):
     try:
-        return go_runner.TAG_VARIABLE.encode() in Path(f"/proc/{pid}/environ").read_bytes()
+        return processes.TAG_VARIABLE.encode() in Path(f"/proc/{pid}/environ").read_bytes()
     except OSError:
         return False
 
@@ -379,11 +379,11 @@ func main() {
 
 
 def test_a_process_that_escapes_and_holds_the_output_is_reported(go, monkeypatch):
-    monkeypatch.setattr(go_runner, "READ_GRACE", 0.5)
+    monkeypatch.setattr(processes, "READ_GRACE", 0.5)
     try:
         done = run(HOLDS_OUTPUT)
         assert done.returncode == 0
-        assert done.stderr.endswith(go_runner.OUTPUT_HELD_OPEN)
+        assert done.stderr.endswith(messages.OUTPUT_HELD_OPEN)
     finally:
         for pid in _pids():
             if _cmdline(pid) == ["sleep", "37"]:
