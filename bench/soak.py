@@ -3,7 +3,8 @@ opening a new connection per request (churn), against `aster-ref serve` in its o
 
     .venv/bin/python bench/soak.py [--clients 200] [--seconds 20]
 
-Each client loops over a mix of calls (Read 70 %, Glob 10 %, Grep 10 %, /health 10 %).
+Each client loops over a mix of calls (Read 70 %, Glob 10 %, Grep 10 %, /health 10 %);
+the table gives each phase's latencies, then each kind's.
 An error is any answer other than 200 with the expected body, or no answer at all.
 RSS is the bridge's resident memory, sampled every 100 ms: before the load, its peak
 during each phase, and 2 s after. Not a test (not in CI): it prints a table, asserts nothing.
@@ -41,6 +42,7 @@ HEALTH_SHARE = 10
 class Phase:
     name: str
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     rss_peak: int = 0
     seconds: float = 0.0
@@ -97,12 +99,14 @@ async def client(url: str, phase: Phase, deadline: float, keep_alive: bool, seed
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
         while time.monotonic() < deadline:
             start = time.perf_counter()
+            kind = "health"
             try:
                 if rng.randrange(100) < HEALTH_SHARE:
                     async with session.get(f"{url}/health") as response:
                         ok = response.status == 200 and (await response.json()) == {"status": "ok"}
                 else:
                     payload = rng.choices([c for _, c in CALLS], [w for w, _ in CALLS])[0]
+                    kind = payload["tool"]
                     async with session.post(f"{url}/tools/call", json=payload) as response:
                         ok = response.status == 200 and (await response.json()).get("success") is True
                 if not ok:
@@ -111,6 +115,7 @@ async def client(url: str, phase: Phase, deadline: float, keep_alive: bool, seed
                 phase.error(type(exc).__name__)
                 continue
             phase.latencies.append(time.perf_counter() - start)
+            phase.by_kind.setdefault(kind, []).append(phase.latencies[-1])
 
 
 async def run_phase(url: str, pid: int, name: str, clients: int, seconds: float, keep_alive: bool) -> Phase:
@@ -159,6 +164,11 @@ def main() -> None:
             f"{sum(phase.errors.values()):>7} {quantile(phase.latencies, 0.5) * 1000:>7.1f} "
             f"{quantile(phase.latencies, 0.99) * 1000:>7.1f} {phase.rss_peak / mib:>13.1f}"
         )
+        for kind, latencies in sorted(phase.by_kind.items()):
+            print(
+                f"  {kind:<9} {len(latencies):>9} {'':>7} {'':>7} {quantile(latencies, 0.5) * 1000:>7.1f} "
+                f"{quantile(latencies, 0.99) * 1000:>7.1f}"
+            )
         for kind, count in sorted(phase.errors.items()):
             print(f"    {kind}: {count}")
     print(f"bridge RSS after (2 s idle): {after / mib:.1f} MiB")
