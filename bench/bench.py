@@ -14,7 +14,7 @@ min / median / max over the rounds. Not a test: nothing is asserted.
   /proc/PID/task/*/schedstat).
 * log: server CPU per call at 1 in flight of ``aster-ref serve`` as it starts by default, logging a line per
   call on stderr (here a pipe the bench drains, as a terminal or a journal would read it), against
-  ``--log-level warning``.
+  ``--log-level warning``; and against the Go server with ``-log``, which logs the same line with log.Printf.
 * sdk: ``AsterBridge`` (which coalesces the calls of one event-loop tick into /tools/batch) with 20 calls in
   flight against aster-ref serve, compared with the Go load client against the Go server.
 * aster-ref run: wall time of ``aster-ref run FILE`` (one Read) against a running ``aster-ref serve``, which
@@ -221,6 +221,7 @@ async def main(args: argparse.Namespace) -> None:
     figures["log"] = Figure(
         "aster server CPU per call, 1 in flight: A logging each call (the default), B --log-level warning", "µs", ""
     )
+    figures["log-go"] = Figure("server CPU per call, 1 in flight, both logging each call: A aster, B Go", "µs", "")
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -234,10 +235,16 @@ async def main(args: argparse.Namespace) -> None:
         cold = PythonRuntime(RuntimeConfig(work_dir=root, warm=False))
         serve = [sys.executable, "-m", "aster_ref", "serve", "--port", "0", "--root", str(root)]
         go_server = process([str(build / "server"), "--root", str(root)], GO_LISTENING) if build else nothing()
+        go_logging = (
+            process([str(build / "server"), "--root", str(root), "-log"], GO_LISTENING, log=True)
+            if build
+            else nothing()
+        )
         with (
             process([*serve, "--log-level", "warning"], LISTENING) as (aster_pid, aster_url),
             process(serve, LISTENING, log=True) as (logging_pid, logging_url),
             go_server as (go_pid, go_url),
+            go_logging as (go_logging_pid, go_logging_url),
         ):
             for runtime in (warm, cold):
                 runtime.set_bridge_url(aster_url)
@@ -288,6 +295,14 @@ async def main(args: argparse.Namespace) -> None:
                         flip,
                     )
                     figures["log"].add(logging_side[1], quiet_side[1])
+                    ours, theirs = in_order(
+                        [
+                            partial(load, logging_pid, logging_url, calls // 3, 1),
+                            partial(load, go_logging_pid, go_logging_url, calls // 3, 1),
+                        ],
+                        flip,
+                    )
+                    figures["log-go"].add(ours[1], theirs[1])
                 print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
         await warm.close()
         await cold.close()

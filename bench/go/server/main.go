@@ -1,6 +1,7 @@
 // Command server is the yardstick for the bench: a minimal Go net/http bridge with the reference's
 // /tools/call semantics for Read (JSON in, {"success": true, "result": content} out, a tool error as
-// {"success": false, "error": ...} with 200, paths confined to the root).
+// {"success": false, "error": ...} with 200, paths confined to the root). With -log it logs a line per
+// call on stderr, as upstream's bridge and aster-ref serve do.
 package main
 
 import (
@@ -24,6 +25,7 @@ type callRequest struct {
 
 func main() {
 	root := flag.String("root", ".", "workspace")
+	logCalls := flag.Bool("log", false, "log a line per call on stderr")
 	flag.Parse()
 	absRoot, err := filepath.Abs(*root)
 	if err != nil {
@@ -39,6 +41,9 @@ func main() {
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]any{"error": err.Error()})
 			return
+		}
+		if *logCalls {
+			log.Printf("Calling tool %s with input %v", req.Tool, req.Input)
 		}
 		if req.Tool != "Read" {
 			writeJSON(w, http.StatusNotFound, map[string]any{"success": false, "error": "unknown tool: " + req.Tool})
