@@ -30,4 +30,3 @@ func init() {
 	doctest.OK("every line logged carries date, time and file:line: %s", lines[0])
 	os.Exit(0)
 }
-

@@ -35,6 +35,15 @@ def test_go_vet(go, go_env):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_the_repos_go_is_gofmt_clean(go, go_env):
+    """The mirror, the templates and the bench's Go, as `gofmt -l` sees them (Go's ruff format)."""
+    gofmt = Path(go_command(["env", "GOROOT"], go_env).stdout.strip()) / "bin" / "gofmt"
+    listed = subprocess.run(
+        [gofmt, "-l", "go", "snippets", "bench/go"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert (listed.returncode, listed.stdout, listed.stderr) == (0, "", "")
+
+
 def test_go_test(go, go_env):
     done = go_command(["test", "-count=1", "./..."], go_env)
     assert done.returncode == 0, done.stdout + done.stderr
