@@ -30,8 +30,9 @@ def go_command(args, env, cwd=MODULE):
     )
 
 
-def test_go_vet(go, go_env):
-    done = go_command(["vet", "./..."], go_env)
+@pytest.mark.parametrize("module", [MODULE, REPO / "bench" / "go"], ids=["mirror", "bench"])
+def test_go_vet(go, go_env, module):
+    done = go_command(["vet", "./..."], go_env, cwd=module)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
