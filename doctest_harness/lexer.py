@@ -18,6 +18,8 @@ _DIRECTIVE = re.compile(r"^\s*<!--\s*doctest:(?P<text>.*?)-->\s*$", re.DOTALL)
 _DIRECTIVE_LIKE = re.compile(r"^\s*<!--\s*doc[-_ ]?tests?\b", re.IGNORECASE)
 # A note: a paragraph opening with a bold label, `**Not run in CI:** reason`.
 _NOTE = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*(?P<text>.*)$")
+# Inline code in Markdown: `...` (the page's spans hold no backticks).
+_CODE_SPAN = re.compile(r"`([^`]+)`")
 _NOTE_END = re.compile(r"^\s*(?:$|`{3,}|~{3,}|:{2,}|<!--|#{1,6}\s)")
 
 
@@ -73,9 +75,16 @@ class LexedPage:
         return [(n, text) for n, text in enumerate(self.lines, 1) if n not in hidden]
 
     def shows(self, text: str) -> bool:
-        """Whether ``text`` appears, whole words apart from spacing, in what a reader sees."""
+        """Whether a reader sees ``text`` whole, apart from spacing: as an inline code span, or as a line.
+
+        Not as part of one: `pip install` does not show `pip install no-such-package`, nor `true` "untrue".
+        """
         wanted = " ".join(text.split())
-        return bool(wanted) and wanted in " ".join(" ".join(line.split()) for _, line in self.visible_lines())
+        if not wanted:
+            return False
+        seen = [" ".join(line.split()) for _, line in self.visible_lines()]
+        spans = (" ".join(span.split()) for line in seen for span in _CODE_SPAN.findall(line))
+        return wanted in seen or wanted in spans
 
 
 def lex(text: str, path: str) -> LexedPage:

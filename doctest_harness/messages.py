@@ -54,6 +54,10 @@ OUTPUT_OF_NOT_SHOWN = (
 )
 OUTPUT_OF_ABOVE_NOT_BASH = "output-of=above: the block above (line {line}) is {kind}, not a bash block"
 OUTPUT_OF_ABOVE_NOTHING = "output-of=above: there is no block above this one"
+OUTPUT_OF_ABOVE_NOT_RUN = (
+    "output-of=above: the block above (line {line}) is not run in CI, so its output cannot be checked: "
+    "quote the output of a block that runs"
+)
 PORT_NOT_USED = "port={port}: the block never uses that port (no `:{port}` in it)"
 
 # --- Running blocks --------------------------------------------------------------------------------

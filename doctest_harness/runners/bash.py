@@ -26,8 +26,8 @@ from doctest_harness.tools import require_tools, tools_used
 
 BLOCK_TIMEOUT = 300
 BASH_LANGUAGES = frozenset({"bash", "sh", "shell"})
-# How commands may be joined in run=: none of these can hide a failure of the visible command under `bash -e`.
-JOINS = {"&&", ";"}
+# How commands may be joined in run=: `&&` cannot hide a failure of the visible command under `bash -e`.
+JOINS = {"&&"}
 # A block that may run pip or Python gets the page's throwaway venv first on PATH (made on first need: it takes seconds).
 USES_PYTHON = re.compile(r"\b(?:pip3?|python3?(?:\.\d+)?|venv|poetry)\b")
 
@@ -79,6 +79,7 @@ def check_run(block: DocBlock) -> None:
     if block.source is not None and block.source.shows(replacement):
         return
     operators = [words[0] for words in run_commands if _is_operator(words) and words[0] not in JOINS | {"\n"}]
+    operators += [" ".join(words) for words in run_commands if words[0] == "set"]  # `set +e` turns -e off
     if operators:
         raise DirectiveError(messages.RUN_HIDES_FAILURES.format(operator=operators[0]))
     candidates = iter(words for words in run_commands if not _is_operator(words))

@@ -27,6 +27,8 @@ def check(block: DocBlock) -> None:
             raise DirectiveError(
                 messages.OUTPUT_OF_ABOVE_NOT_BASH.format(line=block.above.fence.line, kind=block.above.kind.value)
             )
+        if block.above.not_run_reason is not None:
+            raise DirectiveError(messages.OUTPUT_OF_ABOVE_NOT_RUN.format(line=block.above.fence.line))
     elif source is not None and (block.source is None or not block.source.shows(source)):
         raise DirectiveError(messages.OUTPUT_OF_NOT_SHOWN.format(command=source))
 

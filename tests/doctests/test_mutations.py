@@ -72,6 +72,35 @@ LIES = {
         ),
         messages.RUN_HIDES_FAILURES.format(operator="||"),
     ),
+    "hidden run= that is a prefix of the visible command": (
+        '<!-- doctest: run="pip install" -->\n```bash\npip install no-such-package-xyz\n```\n',
+        messages.RUN_NOT_SHOWN.split("\n")[0],
+    ),
+    "hidden run= shown only inside a word of the prose": (
+        '<!-- doctest: run="true" -->\n```bash\nfalse\n```\n\nNot untrue.\n',
+        messages.RUN_NOT_SHOWN.split("\n")[0],
+    ),
+    "hidden run= joined with ;": (
+        (
+            '<!-- doctest: run="pip install --dry-run no-such-package-xyz; true" -->\n'
+            "```bash\npip install no-such-package-xyz\n```\n"
+        ),
+        messages.RUN_HIDES_FAILURES.format(operator=";"),
+    ),
+    "hidden run= turning bash -e off": (
+        (
+            '<!-- doctest: run="set +e && pip install --dry-run no-such-package-xyz" -->\n'
+            "```bash\npip install no-such-package-xyz\n```\n"
+        ),
+        messages.RUN_HIDES_FAILURES.format(operator="set +e"),
+    ),
+    "output-of=above of a block not run in CI": (
+        (
+            "```bash\nbrew install python@3.11\n```\n\n**Not run in CI:** no Homebrew.\n\n"
+            "<!-- doctest: output-of=above -->\n```text\n==> Pouring python@3.11\n```\n"
+        ),
+        messages.OUTPUT_OF_ABOVE_NOT_RUN.format(line=1),
+    ),
     "hidden exit=N": ("<!-- doctest: exit=1 -->\n```bash\nfalse\n```\n", messages.EXIT_IS_STATED_ON_THE_PAGE),
     "failure the page does not state": ("```bash\nfalse\n```\n", messages.WRONG_EXIT.format(actual=1, expected=0)),
     "exit code the page states wrongly": (
