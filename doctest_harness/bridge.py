@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 from doctest_harness import messages
 from doctest_harness.processes import HarnessError, port_is_free, start_group, stop_group, wait_for_port
@@ -27,19 +28,29 @@ class Bridge:
         return self._process is not None
 
     def start(self) -> str:
-        """Start the bridge (once) with the sandbox's workspace as its root; return its URL."""
+        """Start the bridge (once) with the sandbox's workspace as its root; return its URL.
+
+        A bridge that does not come up is stopped again, and the error ends with its log: the next
+        block tries afresh instead of talking to a dead one.
+        """
         if self._process is None:
             if not port_is_free(BRIDGE_PORT):
                 raise HarnessError(messages.BRIDGE_PORT_BUSY.format(port=BRIDGE_PORT))
             sandboxes = self._sandboxes
-            self._process = start_group(
+            log = sandboxes.tmp / "bridge.log"
+            process = start_group(
                 sandboxes.aster_ref("serve", "--port", str(BRIDGE_PORT), "--root", str(sandboxes.workspace)),
                 cwd=sandboxes.workspace,
                 env=sandboxes.env(),
-                log=sandboxes.tmp / "bridge.log",
+                log=log,
             )
-            wait_for_port(BRIDGE_PORT, self._process, START_TIMEOUT, "aster-ref serve")
-            _wait_healthy()
+            try:
+                wait_for_port(BRIDGE_PORT, process, START_TIMEOUT, "aster-ref serve")
+                _wait_healthy()
+            except HarnessError as error:
+                stop_group(process)
+                raise HarnessError(messages.BRIDGE_LOG.format(error=error, log=_tail(log))) from None
+            self._process = process
         return BRIDGE_URL
 
     def stop(self) -> None:
@@ -51,12 +62,19 @@ class Bridge:
 
 def _wait_healthy() -> None:
     deadline = time.monotonic() + START_TIMEOUT
-    while True:
+    while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{BRIDGE_URL}/health", timeout=2) as answer:
                 if answer.status == 200:
                     return
         except OSError:
-            if time.monotonic() > deadline:
-                raise
+            pass
         time.sleep(0.05)
+    raise HarnessError(messages.BRIDGE_NOT_HEALTHY.format(url=f"{BRIDGE_URL}/health", timeout=START_TIMEOUT))
+
+
+def _tail(log: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
