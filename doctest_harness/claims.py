@@ -26,6 +26,7 @@ from aster_ref.sdk import MIN_PYTHON
 from doctest_harness import messages
 from doctest_harness.code_text import split_comment
 from doctest_harness.model import BlockFailure, DocBlock
+from doctest_harness.processes import HarnessError
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _UNITS = {
@@ -46,7 +47,7 @@ _UNITS = {
 }
 _UNIT = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
 # "3 s", "~1 s", "30s", "1 秒": a number and a unit that is not the start of a longer word.
-DURATION = re.compile(rf"(?P<value>{_NUMBER})\s*(?P<unit>{_UNIT})(?![A-Za-z])")
+DURATION = re.compile(rf"(?P<value>{_NUMBER})\s*(?P<unit>{_UNIT})(?![A-Za-z])", re.IGNORECASE)
 _FROM_TO = re.compile(
     rf"(?:from\s+(?P<old>{_NUMBER}\s*(?:{_UNIT}))\s+(?:up\s+|down\s+)?to\s+(?P<new>{_NUMBER}\s*(?:{_UNIT})))"
     rf"|(?:从\s*(?P<old_zh>{_NUMBER}\s*(?:{_UNIT}))\s*(?:增加|提高|延长|缩短|减少|降低|改)?到\s*(?P<new_zh>{_NUMBER}\s*(?:{_UNIT})))",
@@ -211,7 +212,7 @@ def _lock_pin(repo: Path, package: str) -> str:
         name, sep, version = line.partition("==")
         if sep and name.strip().lower() == package:
             return version.strip()
-    raise LookupError(f"{package} is not pinned in requirements.lock")
+    raise HarnessError(messages.NOT_PINNED.format(package=package))
 
 
 def _major_minor(version: str) -> str:

@@ -130,6 +130,7 @@ PARITY_DIFFERS = "{where} vs {other}: {what} differs: {mine!r} != {theirs!r}"
 BRIDGE_PORT_BUSY = "port {port} is busy: the doc-tests need it for the bridge the pages talk to"
 EXITED_BEFORE_LISTENING = "{what} exited with code {code} before listening on port {port}"
 DID_NOT_LISTEN = "{what} did not listen on port {port} within {timeout:.0f} s"
+NOT_PINNED = "{package} is not pinned in requirements.lock, where the page's version claim is checked"
 BRIDGE_NOT_HEALTHY = "{url} did not answer 200 within {timeout:.0f} s"
 BRIDGE_LOG = "{error}\n--- the bridge's log ---\n{log}"
 NO_MOUNT_NAMESPACE = (

