@@ -2,8 +2,15 @@
 on PATH (made on first need), and a block that does not, none; pip's cache is the
 run's own, so `pip cache purge` on a page empties no reader's cache."""
 
+import sys
+
+import pytest
+
+from doctest_harness import messages
 from doctest_harness.blocks import page_blocks
 from doctest_harness.evaluate import run_block
+from doctest_harness.processes import HarnessError
+from doctest_harness.sandboxes import POETRY_VENV, Sandboxes
 from tests.doctests.pages import only_block, write_page
 
 PAGE = """
@@ -34,3 +41,15 @@ def test_pips_cache_is_the_runs_own(tmp_path, doc_session):
     block = only_block(tmp_path, "```bash\npip cache dir\n```\n")
     run_block(block, doc_session)
     assert doc_session.outputs[block.location].stdout.strip() == str(doc_session.sandboxes.tmp / "pip-cache")
+
+
+def test_poetry_that_cannot_be_installed_says_which_step_failed(tmp_path, monkeypatch):
+    sandboxes = Sandboxes(tmp_path)  # the repo: where .cache/doctest-poetry would go
+    monkeypatch.setattr(sys, "_base_executable", "false")
+    try:
+        with pytest.raises(HarnessError) as raised:
+            sandboxes.poetry_bin()
+    finally:
+        sandboxes.close()
+    venv = tmp_path / POETRY_VENV
+    assert str(raised.value) == messages.POETRY_NOT_INSTALLED.format(command=f"false -m venv {venv}", output="")

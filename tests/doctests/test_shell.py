@@ -8,7 +8,8 @@ import threading
 
 import pytest
 
-from doctest_harness import messages
+from doctest_harness import messages, shell
+from doctest_harness.processes import HarnessError
 from doctest_harness.shell import noticed_failures, run_shell
 from doctest_harness.tools import require_tools
 
@@ -94,3 +95,15 @@ def test_shim_records_read_as_what_a_reader_noticed():
         messages.JQ_NULL.format(args=".a"),
         messages.JQ_FAILED.format(code="5", args=".["),
     ]
+
+
+def test_without_unshare_bash_blocks_fail_saying_what_they_need(monkeypatch):
+    monkeypatch.setattr(shell, "namespace_prefix", lambda: ["no-such-unshare", "--mount", "--"])
+    shell.check_namespaces.cache_clear()
+    try:
+        with pytest.raises(HarnessError) as raised:
+            shell.check_namespaces()
+    finally:
+        shell.check_namespaces.cache_clear()
+    error = "[Errno 2] No such file or directory: 'no-such-unshare'"
+    assert str(raised.value) == messages.NO_MOUNT_NAMESPACE.format(error=error)
