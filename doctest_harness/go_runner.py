@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -94,7 +93,6 @@ WRAPPED_CODE_NOT_STRING = (
     "  → upstream's wrappedCode is a string; the docs' Go mirror's is the program, wrapped only when printed "
     "(the reference wraps code where it runs it): use it through %s or wrappedCode.String()."
 )
-TIMED_OUT = "the Go program did not finish within {timeout:g} s and was killed"
 
 
 class GoBlockError(ValueError):
@@ -392,8 +390,8 @@ def run_go_block(
 
     ``location`` (``docs/zh/page.md:77``, the opening fence) is where compile errors and
     runtime positions point. A build failure returns go build's exit code with the errors,
-    at page lines and explained, in stderr; a build or run past ``timeout`` is killed and
-    returns -SIGKILL with TIMED_OUT in stderr.
+    at page lines and explained, in stderr. A build or run past ``timeout`` is killed, with
+    everything it started, and raises ``subprocess.TimeoutExpired``, as ``subprocess.run`` does.
     Raises GoBlockError when the block and directive cannot make a program.
     """
     program = compose(code, directive, repo, location)
@@ -414,17 +412,13 @@ def run_go_block(
         (work / "main.go").write_text(program.main, encoding="utf-8")
         environment = dict(go_env(env, repo), TMPDIR=str(program_tmp))
         # No symbol table or DWARF: links faster; positions (//line) stay in the runtime's own tables.
-        build = _run(["go", "build", "-trimpath", "-ldflags=-s -w", "-o", "block", "."], work, environment, timeout)
+        build = run_group(
+            ["go", "build", "-trimpath", "-ldflags=-s -w", "-o", "block", "."],
+            cwd=work,
+            env=environment,
+            timeout=timeout,
+        )
         if build.returncode != 0:
             report = build_failure(build.stdout + build.stderr, program, directive, repo, location)
             return subprocess.CompletedProcess(build.args, build.returncode, build.stdout, report)
-        return _run([str(work / "block")], work, environment, timeout)
-
-
-def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run a build or a program as run_group does; past ``timeout`` it returns, killed, with TIMED_OUT in stderr."""
-    try:
-        return run_group(args, cwd=cwd, env=env, timeout=timeout)
-    except subprocess.TimeoutExpired as expired:
-        stderr = (expired.stderr or "") + "\n" + TIMED_OUT.format(timeout=timeout)
-        return subprocess.CompletedProcess(args, -signal.SIGKILL, expired.stdout or "", stderr)
+        return run_group([str(work / "block")], cwd=work, env=environment, timeout=timeout)

@@ -65,6 +65,7 @@ BLOCK_FAILED = "{where}: {problems}\n--- stdout ---\n{stdout}\n--- stderr ---\n{
 WRONG_EXIT = "exit code {actual}, expected {expected}"
 STREAM_LACKS_LINE = "{stream} has no line `{wanted}`"
 TIMED_OUT = "{where}: still running after {timeout:g} s, so it was stopped"
+GO_BLOCK_UNUSABLE = "{where}: {problem}"
 OUTPUT_HELD_OPEN = (
     "a process the block started (in a session of its own, with its environment cleared) "
     "still holds the block's output open; it was not killed"

@@ -43,7 +43,7 @@ def run(block: DocBlock, session: DocTestSession) -> Outcome:
             location=block.location,
         )
     except GoBlockError as exc:
-        raise BlockFailure(f"{block.location}: {exc}") from None
+        raise BlockFailure(messages.GO_BLOCK_UNUSABLE.format(where=block.location, problem=exc)) from None
     except subprocess.TimeoutExpired:
         raise BlockFailure(messages.TIMED_OUT.format(where=block.location, timeout=BLOCK_TIMEOUT)) from None
     return Outcome(done.returncode, done.stdout, done.stderr)

@@ -8,7 +8,8 @@ from doctest_harness import bridge, lint, messages, tools
 from doctest_harness.evaluate import check_outcome, run_block
 from doctest_harness.model import BlockFailure, Outcome
 from doctest_harness.processes import HarnessError
-from doctest_harness.runners import diagram, ptc
+from doctest_harness.runners import bash, diagram, ptc
+from doctest_harness.runners import go as go_runner_module
 from doctest_harness.session import DocTestSession
 from tests.doctests.pages import only_block
 
@@ -174,3 +175,19 @@ def test_busy_bridge_port_is_a_harness_error(monkeypatch, tmp_path):
         assert str(error.value) == messages.BRIDGE_PORT_BUSY.format(port=bridge.BRIDGE_PORT)
     finally:
         doc.close()
+
+
+@pytest.mark.parametrize(
+    ("runner", "block"),
+    [
+        (go_runner_module, '```go\npackage main\n\nimport "time"\n\nfunc main() { time.Sleep(time.Minute) }\n```\n'),
+        (bash, "```bash\nsleep 60\n```\n"),
+    ],
+    ids=["go", "bash"],
+)
+def test_a_block_past_its_time_is_stopped_and_says_so(tmp_path, doc_session, monkeypatch, runner, block):
+    monkeypatch.setattr(runner, "BLOCK_TIMEOUT", 1)
+    hanging = only_block(tmp_path, block)
+    with pytest.raises(BlockFailure) as failed:
+        run_block(hanging, doc_session)
+    assert str(failed.value) == messages.TIMED_OUT.format(where=hanging.location, timeout=1)

@@ -288,11 +288,8 @@ def test_a_patch_using_wrapped_code_as_a_string_is_told_what_the_mirror_has(go):
 
 def test_a_block_that_hangs_is_killed(go):
     code = 'package main\n\nimport "time"\n\nfunc main() {\n\ttime.Sleep(time.Minute)\n}\n'
-    started = time.monotonic()
-    done = run(code, timeout=1)
-    assert done.returncode in (-signal.SIGTERM, -signal.SIGKILL)
-    assert go_runner.TIMED_OUT.format(timeout=1) in done.stderr
-    assert time.monotonic() - started < 30
+    with pytest.raises(subprocess.TimeoutExpired):
+        run(code, timeout=1)
 
 
 LEAVES_PROCESSES = """package main
