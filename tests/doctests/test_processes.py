@@ -59,3 +59,18 @@ def test_a_timeout_raises_with_the_output_so_far(tmp_path):
     with pytest.raises(subprocess.TimeoutExpired) as raised:
         run_group(["bash", "-c", "echo started; sleep 60"], cwd=tmp_path, env=dict(os.environ), timeout=1)
     assert raised.value.stdout == "started\n"
+
+
+def test_stopping_a_started_group_stops_what_left_it_too(tmp_path, kill_sleepers):
+    kill_sleepers("303")
+    script = "setsid sleep 303 </dev/null >/dev/null 2>&1 &\nsleep 60"
+    started = processes.start_group(["bash", "-c", script], cwd=tmp_path, env=dict(os.environ))
+    while not sleepers("303"):
+        time.sleep(0.01)
+    processes.stop_group(started)
+    assert sleepers("303") == []
+
+
+def test_input_a_command_never_reads_does_not_hold_the_run_past_its_timeout(tmp_path):
+    with pytest.raises(subprocess.TimeoutExpired):
+        run_group(["sleep", "60"], cwd=tmp_path, env=dict(os.environ), timeout=1, input="x" * (1 << 20))
