@@ -87,8 +87,9 @@ def entries() -> list[Entry]:
     found = []
     for name, template in messages().items():
         if name in data:
-            page, _, anchor = data[name]["section"].partition("#")
-            found.append(Entry(name, template, page, anchor, data[name]["cause"]))
+            entry = data[name] or {}
+            page, _, anchor = str(entry.get("section", "")).partition("#")  # none: problems() says so
+            found.append(Entry(name, template, page, anchor, entry.get("cause") or {}))
     return found
 
 

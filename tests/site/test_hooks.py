@@ -6,9 +6,11 @@ import xml.etree.ElementTree as ET
 from textwrap import dedent
 from types import SimpleNamespace
 
+import yaml
 from bs4 import BeautifulSoup
 from i18n_gen_files import OUTSIDE_LANGUAGE_FOLDER
 from llms_preprocess import label_tabs
+from message_catalogue import NO_CAUSE
 from page_content import DIRECTIVE, HINT_CLASS, add_message_index, add_ptc_hints
 from per_language import X_DEFAULT, alternate_urls, hreflang_links, nav_pages, search_index, set_base, sitemap
 from site_build import LANGUAGES, REPO, build, copy_project
@@ -138,3 +140,16 @@ def test_a_generated_page_outside_a_language_folder_fails_the_strict_build_sayin
     done = build(project, tmp_path / "site")
     assert done.returncode != 0
     assert OUTSIDE_LANGUAGE_FOLDER.format(path="orphan.md", languages="zh, en") in done.stderr, done.stderr
+
+
+def test_a_catalogue_entry_without_its_cause_fails_the_build_saying_which(tmp_path):
+    project = copy_project(tmp_path)
+    catalogue = project / "hooks/catalogue.yml"
+    data = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
+    del data["AIOHTTP_REQUIRED"]["cause"]
+    catalogue.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = build(project, tmp_path / "site")
+    assert done.returncode != 0
+    for language in LANGUAGES:
+        assert NO_CAUSE.format(name="AIOHTTP_REQUIRED", language=language) in done.stderr, done.stderr
+    assert "KeyError" not in done.stderr
