@@ -89,6 +89,10 @@ QUOTE_UNKNOWN = (
     "{where}: this quoted text is none of the messages the reference prints, and no output-of directive "
     "says which command prints it:\n{quote}"
 )
+# Where a quote's text was looked for, in QUOTE_NOT_PRINTED.
+PRINTED_BY_BLOCK = "the block at {name}"
+PRINTED_BY_COMMAND = "`{command}`"
+PRINTED_AS_MESSAGE = "the reference's {name} message"
 QUOTE_NOT_PRINTED = (
     "{where}: the reference never prints these lines (each quoted line must be a whole line of the output; "
     "`...` stands for text the page leaves out):\n{quote}\n{shown}"
@@ -145,3 +149,5 @@ MISSING_TOOL_IN_CI = "{missing} (CI=true: a missing tool is a failure)"
 # --- Summary -------------------------------------------------------------------------------------------------------
 SUMMARY_PASSED = "items passed per kind: {counts} (total {total})"
 SUMMARY_NOT_RUN = "blocks the pages say are not run in CI: {count}"
+SUMMARY_NOT_RUN_BLOCK = "  {page}:{line}: {reason}"
+SKIPPED_NOT_RUN = "not run in CI: {reason}"

@@ -99,7 +99,7 @@ class DocBlockItem(DocItem):
         self.add_marker(getattr(pytest.mark, block.kind.marker))
         if block.not_run_reason is not None:
             # Said on the page, where readers see it; reported at the block's own location.
-            self.add_marker(pytest.mark.skip(reason=f"not run in CI: {block.not_run_reason}"))
+            self.add_marker(pytest.mark.skip(reason=messages.SKIPPED_NOT_RUN.format(reason=block.not_run_reason)))
             self.user_properties.append(
                 (NOT_RUN_PROPERTY, (block.page.as_posix(), block.fence.line, block.not_run_reason))
             )
@@ -189,7 +189,7 @@ class Summary:
         )
         terminalreporter.write_line(messages.SUMMARY_NOT_RUN.format(count=len(self.not_run)))
         for page, line, reason in sorted(self.not_run):
-            terminalreporter.write_line(f"  {page}:{line}: {reason}")
+            terminalreporter.write_line(messages.SUMMARY_NOT_RUN_BLOCK.format(page=page, line=line, reason=reason))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,6 +1,6 @@
 """What the doc-tests share for one pytest run: the sandboxes, the bridge on
-localhost:8080, the reproduced messages, the outputs of blocks other blocks
-quote, and the tallies for the summary.
+localhost:8080, the reproduced messages, and the outputs of blocks other blocks
+quote (the summary's tallies are plugin.Summary's).
 
 Everything starts lazily on first use and stops at the end of the run, so
 ``pytest tests/`` pays nothing for it. The messages that need port 8080 free
@@ -9,7 +9,6 @@ are reproduced before the bridge first takes it.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from doctest_harness.bridge import Bridge
@@ -24,8 +23,6 @@ class DocTestSession:
         self.sandboxes = Sandboxes(repo)
         self.bridge = Bridge(self.sandboxes)
         self.scenarios = Scenarios(self.sandboxes, self.bridge_url)
-        self.counts: Counter[str] = Counter()
-        self.not_run: list[str] = []
         self.outputs: dict[str, Outcome] = {}  # by block location: what a block printed, for quotes of it
 
     def bridge_url(self) -> str:

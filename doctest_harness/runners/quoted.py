@@ -44,13 +44,13 @@ def outputs(block: DocBlock, session: DocTestSession) -> dict[str, str]:
         above = block.above
         if above.location not in session.outputs:
             session.outputs[above.location] = bash.run(above, session)
-        return {f"the block at {above.test_name}": _printed(session.outputs[above.location])}
+        return {messages.PRINTED_BY_BLOCK.format(name=above.test_name): _printed(session.outputs[above.location])}
     if source:
-        return {f"`{source}`": _printed(bash.shell(source, block, session))}
+        return {messages.PRINTED_BY_COMMAND.format(command=source): _printed(bash.shell(source, block, session))}
     names = scenarios.messages_quoted_by(block.code)
     if not names:
         raise BlockFailure(messages.QUOTE_UNKNOWN.format(where=block.location, quote=block.code.rstrip()))
-    return {f"the reference's {name} message": session.scenarios.output(name) for name in names}
+    return {messages.PRINTED_AS_MESSAGE.format(name=name): session.scenarios.output(name) for name in names}
 
 
 def run(block: DocBlock, session: DocTestSession) -> None:

@@ -8,7 +8,6 @@ concurrently (each is a Go program that mostly waits on aster-ref or on sleeps),
 ports, against a bridge of their own that stands in for the session's localhost:8080."""
 
 import os
-import socket
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ from doctest_harness.blocks import Kind, page_blocks
 from doctest_harness.go_runner import run_go_block
 from doctest_harness.processes import stop_group, wait_for_port
 from doctest_harness.workspace import make_workspace
+from tests.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = REPO / "docs/zh/troubleshooting.md"
@@ -208,12 +208,6 @@ EDITS = [
         (("make(chan struct{}, 10)  // 最多10个并发", "make(chan struct{}, 5)  // 最多5个并发"),),
     ),
 ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

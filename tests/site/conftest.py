@@ -1,10 +1,11 @@
-import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from site_build import REPO, build
+
+from tests.ports import free_port
 
 # The hooks' modules (catalogue, headings, sitemap...), as MkDocs imports them.
 sys.path.insert(0, str(REPO / "hooks"))
@@ -23,12 +24,6 @@ class BuiltSite:
 
     def page(self, path: str) -> str:
         return (self.dir / path).read_text(encoding="utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -1,19 +1,14 @@
 """`make serve` serves both languages, generated pages included (run here on a free port instead of 8000)."""
 
-import socket
 import subprocess
 import time
 import urllib.request
 
 from site_build import MKDOCS, REPO, mkdocs_env
 
+from tests.ports import free_port
+
 STARTUP_LIMIT = 120
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str) -> str | None:
