@@ -90,7 +90,7 @@ class LexedPage:
 def lex(text: str, path: str) -> LexedPage:
     fences = iter_fences(text, path)
     lines = tuple(text.replace("\r\n", "\n").split("\n"))
-    spans = [(fence, fence.line + fence.code.count("\n") + 1) for fence in fences]
+    spans = [(fence, fence.end_line) for fence in fences]
     fenced = {n for fence, end in spans for n in range(fence.line, end + 1)}
     comments = _comments(lines, fenced)
     ends = {comment.end_line: comment for comment in comments}

@@ -23,8 +23,8 @@ from mkdocs.structure.pages import Page
 from page_headings import headings
 from site_text import site_text
 
-from doctest_harness.runners import python_code
-from doctest_harness.runners.python_code import PYTHON_LANGUAGES
+from doctest_harness.model import Kind
+from doctest_harness.runners import REGISTRY
 from mkdocs_mdc import Fence, iter_fences
 
 # mdc converts MDC in on_page_markdown at the default priority 0: run after it.
@@ -46,18 +46,10 @@ def _is_docs_page(page: Page, config: MkDocsConfig) -> bool:
     return source is not None and Path(source).is_relative_to(config.docs_dir)
 
 
-def _closing_line(lines: list[str], opening: int, marker: str) -> int:
-    """The 0-based index of the line that closes the fence opened at 0-based ``opening``."""
-    for index in range(opening + 1, len(lines)):
-        stripped = lines[index].strip()
-        if stripped.startswith(marker) and not stripped.strip(marker[0]):
-            return index
-    return len(lines) - 1
-
-
 def is_ptc(fence: Fence) -> bool:
     """The doc-test harness's verdict: the block runs as PTC code (the one place that asks it)."""
-    return fence.lang.lower() in PYTHON_LANGUAGES and python_code.is_ptc(fence.code)
+    runner = REGISTRY.runner_for(fence)
+    return runner is not None and runner.kind is Kind.PTC
 
 
 def add_ptc_hints(markdown: str, path: str, hint: str) -> str:
@@ -66,7 +58,7 @@ def add_ptc_hints(markdown: str, path: str, hint: str) -> str:
     closings = []
     for fence in iter_fences(markdown, path):
         if is_ptc(fence):
-            closings.append((_closing_line(lines, fence.line - 1, fence.marker), fence.indent))
+            closings.append((fence.end_line - 1, fence.indent))
     for closing, indent in reversed(closings):
         paragraph = [f"{indent}{line}" for line in hint.split("\n")]
         lines[closing + 1 : closing + 1] = ["", *paragraph, f"{indent}{{: .{HINT_CLASS} }}", ""]

@@ -47,6 +47,11 @@ class Fence:
     indent: str = field(default="", compare=False, repr=False)
     marker: str = field(default="```", compare=False, repr=False)
 
+    @property
+    def end_line(self) -> int:
+        """The line of its closing marker (``code`` ends with a newline per line)."""
+        return self.line + self.code.count("\n") + 1
+
 
 @dataclass(frozen=True)
 class Text:
