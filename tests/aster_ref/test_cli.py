@@ -635,6 +635,37 @@ def test_ctrl_c_right_after_the_listening_line_stops_serve_cleanly(workspace: Pa
     assert [port for port in ports if (own_run_sockets / "aster-ref" / f"{port}.sock").exists()] == []
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_serve_stops_cleanly_on_a_signal_and_cleans_up_its_runs(
+    tmp_path: Path, workspace: Path, own_run_sockets: Path, dies: Callable[[int], bool], signum: signal.Signals
+) -> None:
+    # SIGHUP is what a closing terminal sends: before the fix it killed serve outright, leaving the run's code,
+    # its temp file and the run socket behind.
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    running = start_bridge("--root", str(workspace))
+    client = subprocess.Popen(
+        [*CLI, "run", "--tools", "Read", "--bridge-url", running.url, write(tmp_path, WAITS_FOR_A_SIGNAL)],
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        pid_file = tmp_path / "run.pid"
+        deadline = time.monotonic() + 30
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        running.process.send_signal(signum)
+        assert running.process.wait(timeout=30) == 0
+        assert all(dies(int(pid)) for pid in pid_file.read_text().split())
+        assert list(temp.iterdir()) == []
+        assert not (own_run_sockets / "aster-ref" / f"{running.port}.sock").exists()
+    finally:
+        client.kill()
+        client.wait()
+
+
 def test_serve_removes_run_sockets_left_by_killed_serves(workspace: Path, own_run_sockets: Path) -> None:
     directory = own_run_sockets / "aster-ref"
     directory.mkdir(mode=0o700, exist_ok=True)
