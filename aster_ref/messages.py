@@ -126,3 +126,6 @@ RUN_SOCKET_UNAVAILABLE = "no run socket at {path} ({reason}); aster-ref run will
 RUN_REQUEST_INVALID = "Error: not a run request: {error}"
 BATCH_CALLS_INVALID = 'request body needs "calls": a list of 1 to {limit} calls, each {{"tool": ..., "input": {{...}}}}'
 BATCH_ENDED_EARLY = "the bridge ended its answer to a batch of calls before this call's result"
+
+# --- Hostile input, CLI and run socket (phase 2 fixes) ---------------------------
+PATH_NOT_ENCODABLE = "path cannot be a file name: {path!r} ({error})"

@@ -155,6 +155,10 @@ class Workspace:
         """
         if "\0" in path:
             raise ToolFailure(messages.NUL_IN_PATH.format(path=path))
+        try:
+            os.fsencode(path)
+        except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800"): no file can have that name
+            raise ToolFailure(messages.PATH_NOT_ENCODABLE.format(path=path, error=exc.reason)) from None
         pending = self._start(path)  # components still to walk, in reverse order for pop()
         stack = [self.root_fd]  # open directories from the root down
         names: list[str] = []
