@@ -11,6 +11,7 @@ from ..errors import ToolFailure
 
 MAX_READ_BYTES_ENV = "ASTER_REF_MAX_READ_BYTES"
 DEFAULT_MAX_READ_BYTES = 10 * 1024 * 1024
+TIME_CHECK_ENTRIES = 1024  # a clock read per entry would cost more than listing it
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,13 @@ class SearchBudget:
             self._stop(messages.SEARCH_TOO_DEEP.format(depth=self.limits.max_walk_depth))
         self.check_time()
 
-    def charge(self, entries: int) -> None:
-        self.entries_left -= entries
+    def charge_one(self) -> None:
+        """Called for each directory entry listed; looks at the clock every TIME_CHECK_ENTRIES entries."""
+        self.entries_left -= 1
         if self.entries_left < 0:
             self._stop(messages.SEARCH_TOO_MANY_ENTRIES.format(limit=self.limits.max_walk_entries))
+        if self.entries_left % TIME_CHECK_ENTRIES == 0:
+            self.check_time()
 
     def check_time(self) -> None:
         if time.monotonic() >= self.deadline:

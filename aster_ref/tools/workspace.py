@@ -269,9 +269,12 @@ def walk_files(
     Every directory entry looked at is charged to ``budget``.
     """
     budget.enter(depth)
+    entries = []
     with os.scandir(dir_fd) as scan:
-        entries = sorted(scan, key=lambda entry: entry.name)
-    budget.charge(len(entries))
+        for entry in scan:  # charged as listed: a directory of millions of entries stops at the limit
+            budget.charge_one()
+            entries.append(entry)
+    entries.sort(key=lambda entry: entry.name)
     for entry in entries:
         entry_path = entry.name if relative == "." else f"{relative}/{entry.name}"
         if entry.is_dir(follow_symlinks=False):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import os
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from aster_ref import DIRECT, Registry, ToolBridge, ToolContext, ToolFailure, me
 from aster_ref import bridge as bridge_module
 from aster_ref.tools import ToolLimits, builtin_tools
 from aster_ref.tools import builtins as builtins_module
+from aster_ref.tools import limits as limits_module
 from aster_ref.tools import workspace as workspace_module
 from aster_ref.tools.limits import MAX_READ_BYTES_ENV
 from aster_ref.tools.nowait import NowaitReads
@@ -257,6 +260,58 @@ async def test_glob_and_grep_stop_past_the_entry_limit(workspace: Path) -> None:
     with pytest.raises(ToolFailure) as failure:
         await bridge.call("Grep", {"pattern": "x", "path": "."})
     assert str(failure.value) == search_stopped("Grep", ".", reason)
+
+
+class CountingScandir:
+    """os.scandir that counts the entries the walk has taken from it."""
+
+    def __init__(self) -> None:
+        self.listed = 0
+        self.scandir = os.scandir
+
+    @contextlib.contextmanager
+    def __call__(self, fd: int) -> Iterator[Iterator[os.DirEntry[str]]]:
+        with self.scandir(fd) as scan:
+            yield self._counted(scan)
+
+    def _counted(self, scan: Iterator[os.DirEntry[str]]) -> Iterator[os.DirEntry[str]]:
+        for entry in scan:
+            self.listed += 1
+            yield entry
+
+
+@pytest.fixture
+def big_directory(workspace: Path) -> Path:
+    directory = workspace / "big"
+    directory.mkdir()
+    for number in range(3000):
+        (directory / f"{number}.txt").touch()
+    return directory
+
+
+async def test_a_huge_directory_stops_at_the_entry_limit_while_it_is_listed(
+    workspace: Path, big_directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scandir = CountingScandir()
+    monkeypatch.setattr(workspace_module.os, "scandir", scandir)
+    with pytest.raises(ToolFailure) as failure:
+        await limited(workspace, max_walk_entries=10).call("Glob", {"pattern": "big/*.txt"})
+    reason = messages.SEARCH_TOO_MANY_ENTRIES.format(limit=10)
+    assert str(failure.value) == search_stopped("Glob", ".", reason)
+    assert scandir.listed == 11  # not the whole directory (3000 and more)
+
+
+async def test_a_huge_directory_stops_at_the_time_limit_while_it_is_listed(
+    workspace: Path, big_directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clock that advances 1 ms per entry listed: the 1 s limit passes inside the big directory.
+    scandir = CountingScandir()
+    monkeypatch.setattr(workspace_module.os, "scandir", scandir)
+    monkeypatch.setattr(limits_module, "time", SimpleNamespace(monotonic=lambda: scandir.listed / 1000))
+    with pytest.raises(ToolFailure) as failure:
+        await limited(workspace, search_seconds=1).call("Glob", {"pattern": "big/*.txt"})
+    assert str(failure.value) == search_stopped("Glob", ".", messages.SEARCH_TOO_SLOW.format(seconds=1))
+    assert scandir.listed < 3000
 
 
 async def test_glob_and_grep_stop_past_the_depth_limit(workspace: Path) -> None:
