@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from .. import messages
+from ..defaults import DEFAULT_MAX_OUTPUT
 from ..errors import ToolFailure
 
 MAX_READ_BYTES_ENV = "ASTER_REF_MAX_READ_BYTES"
@@ -19,6 +20,7 @@ class ToolLimits:
     """``max_read_bytes``: the largest file Read returns and Grep searches (env ASTER_REF_MAX_READ_BYTES).
     ``search_seconds``, ``max_walk_entries``, ``max_walk_depth``: when Glob and Grep give up.
     ``workers``: threads doing file and search work, so the event loop never waits on a disk.
+    ``max_output``: how much of Bash's stdout and of its stderr is kept, as the runtime keeps of a run's.
     """
 
     max_read_bytes: int = DEFAULT_MAX_READ_BYTES
@@ -26,6 +28,7 @@ class ToolLimits:
     max_walk_entries: int = 100_000
     max_walk_depth: int = 64
     workers: int = 4
+    max_output: int = DEFAULT_MAX_OUTPUT
 
     @classmethod
     def from_env(cls) -> ToolLimits:

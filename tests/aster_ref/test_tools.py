@@ -7,6 +7,7 @@ import contextlib
 import errno
 import logging
 import os
+import signal
 import stat
 import threading
 from collections.abc import Callable, Iterator
@@ -161,6 +162,49 @@ async def test_bash_returns_when_the_command_ends_and_kills_its_background_jobs(
     result = await bridge.call("Bash", {"command": command, "timeout": 10}, DIRECT_CALL)
     assert result == {"stdout": "started\n", "stderr": "", "exit_code": 0}
     assert dies(int((workspace / "child.pid").read_text()))
+
+
+# Without the fix these hung until the sleep ended: bound them, so a regression fails instead of hanging.
+HANG_GUARD = 60
+
+
+async def test_bash_returns_and_kills_a_background_job_that_left_its_group(
+    bridge: ToolBridge, workspace: Path, dies: Callable[[int], bool]
+) -> None:
+    command = "setsid sleep 600 & echo $! > child.pid; echo hi"
+    call = bridge.call("Bash", {"command": command, "timeout": 30}, DIRECT_CALL)
+    assert await asyncio.wait_for(call, HANG_GUARD) == {"stdout": "hi\n", "stderr": "", "exit_code": 0}
+    assert dies(int((workspace / "child.pid").read_text()))
+
+
+async def test_bash_timeout_kills_a_job_that_left_its_group(
+    bridge: ToolBridge, workspace: Path, dies: Callable[[int], bool]
+) -> None:
+    command = "setsid sleep 600 & echo $! > child.pid; sleep infinity"
+    with pytest.raises(ToolFailure) as failure:
+        await asyncio.wait_for(bridge.call("Bash", {"command": command, "timeout": 0.5}, DIRECT_CALL), HANG_GUARD)
+    assert str(failure.value) == messages.COMMAND_TIMEOUT.format(seconds=0.5, command=command)
+    assert dies(int((workspace / "child.pid").read_text()))
+
+
+async def test_bash_returns_though_a_job_that_cleared_its_environment_holds_the_output(
+    bridge: ToolBridge, workspace: Path
+) -> None:
+    # env -i drops the marker that finds descendants outside the group: that job survives (the documented
+    # limit), but the call no longer waits for the pipe it holds.
+    command = "env -i setsid sleep 600 & echo $! > child.pid; echo hi"
+    call = bridge.call("Bash", {"command": command, "timeout": 30}, DIRECT_CALL)
+    try:
+        assert await asyncio.wait_for(call, HANG_GUARD) == {"stdout": "hi\n", "stderr": "", "exit_code": 0}
+    finally:
+        os.kill(int((workspace / "child.pid").read_text()), signal.SIGKILL)
+
+
+async def test_bash_keeps_the_first_max_output_bytes_of_each_stream_and_marks_the_cut(workspace: Path) -> None:
+    command = "head -c 5000000 /dev/zero | tr '\\0' a; echo -n bcd >&2"
+    result = await limited(workspace, max_output=1000).call("Bash", {"command": command}, DIRECT_CALL)
+    truncated = messages.OUTPUT_TRUNCATED.format(limit=1000)
+    assert result == {"stdout": "a" * 1000 + truncated, "stderr": "bcd", "exit_code": 0}
 
 
 def limited(workspace: Path, **limits: Any) -> ToolBridge:
