@@ -129,3 +129,8 @@ BATCH_ENDED_EARLY = "the bridge ended its answer to a batch of calls before this
 
 # --- Hostile input, CLI and run socket (phase 2 fixes) ---------------------------
 PATH_NOT_ENCODABLE = "path cannot be a file name: {path!r} ({error})"
+RUN_REQUEST_NOT_OBJECT = "the request must be a JSON object"
+RUN_PROTOCOL_MISMATCH = "protocol version {version!r}; this serve speaks {expected}"
+RUN_LIMITS_NOT_POSITIVE = "timeout and max_output must be positive"
+RUN_TOOLS_NOT_NAMES = '"tools" must be a list of tool names'
+RUN_FAILED = "Error: aster-ref serve could not run the code: {error}"

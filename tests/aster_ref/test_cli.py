@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
 import re
@@ -548,7 +549,7 @@ def test_serve_with_an_unsafe_socket_directory_warns_and_run_runs_locally(
     assert reason in stderr
 
 
-def ask_serve(bridge: Bridge, run_sockets: Path, request: dict) -> dict:
+def ask_serve(bridge: Bridge, run_sockets: Path, request: object) -> dict:
     """Send one request on the run socket of ``bridge`` the way another client (the Go mirror) would."""
     with socket.socket(socket.AF_UNIX) as client:
         client.connect(str(run_sockets / "aster-ref" / f"{bridge.port}.sock"))
@@ -568,25 +569,48 @@ def test_the_run_socket_runs_a_minimal_request_with_the_defaults(bridge: Bridge,
         ({"version": 1, "code": "print(1)"}, "'bridge_url'"),
         (
             {"version": 2, "bridge_url": "http://localhost:1", "code": "print(1)"},
-            "protocol version 2; this serve speaks 1",
+            messages.RUN_PROTOCOL_MISMATCH.format(version=2, expected=1),
         ),
         (
             {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "timeout": 0},
-            "timeout and max_output must be positive",
+            messages.RUN_LIMITS_NOT_POSITIVE,
         ),
         (
             {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "tools": ["my-tool"]},
             messages.BAD_TOOL_NAME.format(tool="my-tool"),
         ),
+        ([1, 2], messages.RUN_REQUEST_NOT_OBJECT),
+        ({"version": 1, "bridge_url": "http://localhost:1", "code": "1", "tools": [1]}, messages.RUN_TOOLS_NOT_NAMES),
+        (
+            {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "tools": "Read"},
+            messages.RUN_TOOLS_NOT_NAMES,
+        ),
     ],
-    ids=["no-bridge-url", "other-version", "zero-timeout", "bad-tool"],
+    ids=[
+        "no-bridge-url",
+        "other-version",
+        "zero-timeout",
+        "bad-tool",
+        "not-an-object",
+        "tool-not-a-name",
+        "tools-not-a-list",
+    ],
 )
 def test_the_run_socket_refuses_a_request_it_cannot_run(
-    bridge: Bridge, own_run_sockets: Path, request_body: dict, error: str
+    bridge: Bridge, own_run_sockets: Path, request_body: object, error: str
 ) -> None:
     assert ask_serve(bridge, own_run_sockets, request_body) == {
         "error": messages.RUN_REQUEST_INVALID.format(error=error)
     }
+
+
+def test_the_run_socket_answers_a_run_that_fails_in_serve_with_its_error(bridge: Bridge, own_run_sockets: Path) -> None:
+    # /sys takes no new files, even for root: the temp file cannot be made. Before the fix the client got no
+    # answer ("closed the run socket without an answer") and serve logged nothing.
+    request = {"version": 1, "bridge_url": bridge.url, "code": "print(1)", "temp_dir": "/sys"}
+    answer = ask_serve(bridge, own_run_sockets, request)
+    denied = messages.RUN_FAILED.format(error=f"[Errno {errno.EACCES}] {os.strerror(errno.EACCES)}: '/sys/")
+    assert re.fullmatch(re.escape(denied) + r"aster_\w+\.py'", answer["error"])
 
 
 def test_run_says_so_when_serve_closes_the_socket_without_an_answer(own_run_sockets: Path, tmp_path: Path) -> None:
