@@ -134,3 +134,11 @@ RUN_PROTOCOL_MISMATCH = "protocol version {version!r}; this serve speaks {expect
 RUN_LIMITS_NOT_POSITIVE = "timeout and max_output must be positive"
 RUN_TOOLS_NOT_NAMES = '"tools" must be a list of tool names'
 RUN_FAILED = "Error: aster-ref serve could not run the code: {error}"
+ENV_INVALID = "Error: environment variable {env} {error}"
+BRIDGE_URL_INVALID = (
+    "Error: --bridge-url {url!r} is not a bridge address; give http://HOST:PORT, e.g. http://localhost:8080"
+)
+SCHEMAS_NOT_A_LIST = "expected a JSON list of tool schemas"
+UNKNOWN_CALLERS = "unknown allowed_callers {callers} for {tool}; use {known}"
+INPUT_REQUIRED = "{name!r} is required"
+INPUT_WRONG_TYPE = "{name!r} must be of type {types}, got {got}"

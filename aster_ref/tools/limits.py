@@ -15,6 +15,10 @@ DEFAULT_MAX_READ_BYTES = 10 * 1024 * 1024
 TIME_CHECK_ENTRIES = 1024  # a clock read per entry would cost more than listing it
 
 
+class LimitsInvalid(ValueError):
+    """A limit set in the environment is not a value it can take."""
+
+
 @dataclass(frozen=True)
 class ToolLimits:
     """``max_read_bytes``: the largest file Read returns and Grep searches (env ASTER_REF_MAX_READ_BYTES).
@@ -37,7 +41,8 @@ class ToolLimits:
             return cls()
         value = int(text) if text.strip().isdigit() else 0
         if value <= 0:
-            raise ValueError(f"{MAX_READ_BYTES_ENV} {messages.NOT_A_POSITIVE_INTEGER.format(value=text)}")
+            error = messages.NOT_A_POSITIVE_INTEGER.format(value=text)
+            raise LimitsInvalid(messages.ENV_INVALID.format(env=MAX_READ_BYTES_ENV, error=error))
         return cls(max_read_bytes=value)
 
 

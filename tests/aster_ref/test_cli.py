@@ -341,6 +341,23 @@ def test_run_max_output_must_be_a_positive_integer(tmp_path: Path, value: str) -
     assert result.stderr.endswith(f"argument --max-output: {messages.NOT_A_POSITIVE_INTEGER.format(value=value)}\n")
 
 
+@pytest.mark.parametrize("command", [["call", "Read", '{"path": "test.txt"}'], ["serve", "--port", "0"]])
+def test_a_bad_max_read_bytes_in_the_environment_is_a_usage_error(workspace: Path, command: list[str]) -> None:
+    # Before the fix: a ValueError traceback.
+    result = aster_ref(*command, "--root", str(workspace), env={**os.environ, "ASTER_REF_MAX_READ_BYTES": "abc"})
+    error = messages.NOT_A_POSITIVE_INTEGER.format(value="abc")
+    expected = messages.ENV_INVALID.format(env="ASTER_REF_MAX_READ_BYTES", error=error)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", expected + "\n")
+
+
+@pytest.mark.parametrize("url", ["foo", "localhost:8080", "ftp://localhost:8080", "http://", "http://localhost:x"])
+def test_run_refuses_a_bridge_url_it_cannot_connect_to(tmp_path: Path, url: str) -> None:
+    # Before the fix: aiohttp's InvalidUrlClientError traceback (or a wait for a connection that cannot be made).
+    result = aster_ref("run", "--bridge-url", url, write(tmp_path, "print(1)"), cwd=tmp_path)
+    expected = messages.BRIDGE_URL_INVALID.format(url=url)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", expected + "\n")
+
+
 def test_call_with_a_missing_root_or_unknown_allow_exits_2(tmp_path: Path, workspace: Path) -> None:
     missing = tmp_path / "missing"
     bad_root = aster_ref("call", "--root", str(missing), "Read", '{"path": "x"}')
