@@ -24,8 +24,9 @@ from . import messages
 
 FD_RESERVE = 64  # descriptors kept for tools, child processes and the listening socket
 MIN_CONNECTIONS = 8
-# Loggers that can repeat one line per connection or per accept() when something runs out.
-NOISY_LOGGERS = ("asyncio", "aiohttp.server", "aster_ref.server")
+# Loggers that can repeat one line per connection or per accept() when something runs out, or per call
+# (aster_ref.bridge: a handler bug's traceback, which every call that hits it would log again).
+NOISY_LOGGERS = ("asyncio", "aiohttp.server", "aster_ref.server", "aster_ref.bridge")
 
 
 def connection_cap(wanted: int) -> int:

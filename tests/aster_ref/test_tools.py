@@ -227,7 +227,8 @@ def test_read_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv(MAX_READ_BYTES_ENV, "lots")
     with pytest.raises(ValueError) as refused:
         ToolLimits.from_env()
-    assert str(refused.value) == f"{MAX_READ_BYTES_ENV} {messages.NOT_A_POSITIVE_INTEGER.format(value='lots')}"
+    error = messages.NOT_A_POSITIVE_INTEGER.format(value="lots")
+    assert str(refused.value) == messages.ENV_INVALID.format(env=MAX_READ_BYTES_ENV, error=error)
 
 
 async def test_write_keeps_the_mode_and_new_files_follow_the_umask(bridge: ToolBridge, workspace: Path) -> None:
