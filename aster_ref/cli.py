@@ -85,11 +85,14 @@ def build_registry(root: str, allow: Sequence[str] = (), schemas_file: str | Non
     """Built-in tools in ``root``, with metadata from ``schemas_file`` and ``allow`` opened to code."""
     from .errors import UnknownToolError
     from .schema import Registry
+    from .tools.limits import LimitsInvalid
 
     try:
         registry = Registry.builtin(root)
     except OSError as exc:
         raise UsageError(messages.ROOT_INVALID.format(root=root, reason=exc.strerror or exc)) from None
+    except LimitsInvalid as exc:
+        raise UsageError(str(exc)) from None
     if schemas_file:
         for schema in _load_schemas(schemas_file):
             if schema.name not in registry:
@@ -110,7 +113,7 @@ def _load_schemas(path: str) -> list[ToolSchema]:
     try:
         entries = json.loads(Path(path).read_text(encoding="utf-8"))
         if not isinstance(entries, list):
-            raise TypeError("expected a JSON list of tool schemas")
+            raise TypeError(messages.SCHEMAS_NOT_A_LIST)
         return [ToolSchema.from_dict(entry) for entry in entries]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(messages.SCHEMAS_FILE_INVALID.format(path=path, error=exc)) from None
@@ -284,9 +287,24 @@ async def _run_here(args: argparse.Namespace, source: str) -> ExecutionResult:
         await runtime.close()
 
 
+def _check_bridge_url(url: str) -> None:
+    """Refuse a URL the SDK could not connect to before anything runs (aiohttp would fail with a traceback)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number in range
+    except ValueError:
+        valid = False
+    if not valid:
+        raise UsageError(messages.BRIDGE_URL_INVALID.format(url=url))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.wrapped and (args.tools or args.input):
         raise UsageError(messages.WRAPPED_WITH_TOOLS_OR_INPUT)
+    _check_bridge_url(args.bridge_url)
     source = _read_source(args.file)
     _input_given(args)  # a bad --input is a usage error before anything runs
     try:

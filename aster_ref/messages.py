@@ -126,3 +126,19 @@ RUN_SOCKET_UNAVAILABLE = "no run socket at {path} ({reason}); aster-ref run will
 RUN_REQUEST_INVALID = "Error: not a run request: {error}"
 BATCH_CALLS_INVALID = 'request body needs "calls": a list of 1 to {limit} calls, each {{"tool": ..., "input": {{...}}}}'
 BATCH_ENDED_EARLY = "the bridge ended its answer to a batch of calls before this call's result"
+
+# --- Hostile input, CLI and run socket (phase 2 fixes) ---------------------------
+PATH_NOT_ENCODABLE = "path cannot be a file name: {path!r} ({error})"
+RUN_REQUEST_NOT_OBJECT = "the request must be a JSON object"
+RUN_PROTOCOL_MISMATCH = "protocol version {version!r}; this serve speaks {expected}"
+RUN_LIMITS_NOT_POSITIVE = "timeout and max_output must be positive"
+RUN_TOOLS_NOT_NAMES = '"tools" must be a list of tool names'
+RUN_FAILED = "Error: aster-ref serve could not run the code: {error}"
+ENV_INVALID = "Error: environment variable {env} {error}"
+BRIDGE_URL_INVALID = (
+    "Error: --bridge-url {url!r} is not a bridge address; give http://HOST:PORT, e.g. http://localhost:8080"
+)
+SCHEMAS_NOT_A_LIST = "expected a JSON list of tool schemas"
+UNKNOWN_CALLERS = "unknown allowed_callers {callers} for {tool}; use {known}"
+INPUT_REQUIRED = "{name!r} is required"
+INPUT_WRONG_TYPE = "{name!r} must be of type {types}, got {got}"

@@ -88,17 +88,30 @@ class RunService:
             if not peer_is_me(writer.get_extra_info("socket")):
                 return
             try:
-                spec = self._spec(json.loads(await reader.readline()))
-            except (ValueError, KeyError, TypeError) as exc:
-                answer: dict[str, Any] = {"error": messages.RUN_REQUEST_INVALID.format(error=exc)}
-            else:
-                answer = await self._answer(spec, reader)
-            writer.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
-            await writer.drain()
-        except OSError:
-            pass  # the client is gone; its run, if any, was cancelled
+                line = await reader.readline()
+            except OSError:
+                return  # the client is gone before it asked
+            answer = await self._answer_line(line, reader)
+            try:
+                writer.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
+                await writer.drain()
+            except OSError:
+                pass  # the client is gone; its run, if any, was cancelled
         finally:
             writer.close()
+
+    async def _answer_line(self, line: bytes, reader: asyncio.StreamReader) -> dict[str, Any]:
+        """The answer to one request line: the run's result, or an error the client prints."""
+        try:
+            spec = self._spec(json.loads(line))
+        except (ValueError, KeyError, TypeError) as exc:
+            return {"error": messages.RUN_REQUEST_INVALID.format(error=exc)}
+        try:
+            return await self._answer(spec, reader)
+        except Exception as exc:  # the run's own failure (a temp dir it may not write in): the client says why
+            error = messages.RUN_FAILED.format(error=exc)
+            log.exception(error)
+            return {"error": error}
 
     async def _answer(self, spec: RunSpec, reader: asyncio.StreamReader) -> dict[str, Any]:
         """Run ``spec``, unless the client cancels first (it shuts down its side, or goes away)."""
@@ -112,14 +125,17 @@ class RunService:
         await asyncio.gather(run, return_exceptions=True)  # killed, temp file deleted
         return {"cancelled": True}
 
-    def _spec(self, request: dict[str, Any]) -> RunSpec:
+    def _spec(self, request: Any) -> RunSpec:
         """The RunSpec for a request; ValueError, KeyError or TypeError if it is not one."""
+        if not isinstance(request, dict):
+            raise TypeError(messages.RUN_REQUEST_NOT_OBJECT)
         if request.get("version") != PROTOCOL_VERSION:
-            raise ValueError(f"protocol version {request.get('version')!r}; this serve speaks {PROTOCOL_VERSION}")
+            version = request.get("version")
+            raise ValueError(messages.RUN_PROTOCOL_MISMATCH.format(version=version, expected=PROTOCOL_VERSION))
         timeout = float(request.get("timeout", DEFAULT_TIMEOUT))
         max_output = int(request.get("max_output", DEFAULT_MAX_OUTPUT))
         if timeout <= 0 or max_output <= 0:
-            raise ValueError("timeout and max_output must be positive")
+            raise ValueError(messages.RUN_LIMITS_NOT_POSITIVE)
         config = RuntimeConfig(
             timeout=timeout,
             work_dir=request.get("work_dir"),
@@ -134,6 +150,8 @@ class RunService:
             program = str(request["program"])
         else:
             tools = request.get("tools")
+            if tools is not None and not (isinstance(tools, list) and all(isinstance(tool, str) for tool in tools)):
+                raise TypeError(messages.RUN_TOOLS_NOT_NAMES)
             runtime.set_tools(self.tools() if tools is None else tools)
             program = runtime.wrap_code(str(request["code"]), request.get("input"))
         spec = runtime.spec(program)

@@ -435,14 +435,15 @@ class HTTPBridgeServer:
         await self.shutdown()
 
     async def serve_forever(self, alongside: Alongside | None = None) -> None:
-        """Start, print the listening line, serve until SIGINT/SIGTERM, then shut down cleanly.
+        """Start, print the listening line, serve until SIGINT/SIGTERM/SIGHUP, then shut down cleanly.
 
         ``alongside(server)`` is a context entered once the port is bound, before the listening line
         (``aster-ref serve`` runs its run socket in it).
         """
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):  # before the listening line: a signal right after it stops cleanly
+        # Before the listening line: a signal right after it stops cleanly. SIGHUP: the terminal closed.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(sig, stop.set)
         await self.start_async()
         try:

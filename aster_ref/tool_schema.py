@@ -39,7 +39,9 @@ class ToolSchema:
         object.__setattr__(self, "allowed_callers", tuple(self.allowed_callers))
         unknown = set(self.allowed_callers) - set(CALLERS)
         if unknown:
-            raise ValueError(f"unknown allowed_callers {sorted(unknown)} for {self.name}; use {list(CALLERS)}")
+            raise ValueError(
+                messages.UNKNOWN_CALLERS.format(callers=sorted(unknown), tool=self.name, known=list(CALLERS))
+            )
 
     def allows(self, caller: str) -> bool:
         return caller in self.allowed_callers

@@ -32,7 +32,7 @@ def _is_type(value: Any, json_type: str) -> bool:
 def check_input(tool: str, schema: Mapping[str, Any], data: Mapping[str, Any]) -> None:
     for name in schema.get("required", ()):
         if name not in data:
-            raise ToolFailure(messages.INVALID_INPUT.format(tool=tool, error=f"{name!r} is required"))
+            raise ToolFailure(messages.INVALID_INPUT.format(tool=tool, error=messages.INPUT_REQUIRED.format(name=name)))
     properties = schema.get("properties", {})
     for name, value in data.items():
         json_type = properties.get(name, {}).get("type")
@@ -40,7 +40,7 @@ def check_input(tool: str, schema: Mapping[str, Any], data: Mapping[str, Any]) -
             continue
         types = [json_type] if isinstance(json_type, str) else list(json_type)
         if not any(_is_type(value, t) for t in types):
-            error = f"{name!r} must be of type {' or '.join(types)}, got {type(value).__name__}"
+            error = messages.INPUT_WRONG_TYPE.format(name=name, types=" or ".join(types), got=type(value).__name__)
             raise ToolFailure(messages.INVALID_INPUT.format(tool=tool, error=error))
 
 

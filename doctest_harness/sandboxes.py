@@ -15,6 +15,8 @@ from pathlib import Path
 
 from virtualenv import cli_run
 
+from doctest_harness import messages
+from doctest_harness.processes import HarnessError
 from doctest_harness.workspace import make_workspace
 
 # The index pip uses when none is configured; poetry blocks resolve through it too,
@@ -86,13 +88,15 @@ class Sandboxes:
             venv = self.repo / POETRY_VENV
             if not (venv / "bin" / "poetry").exists():
                 shutil.rmtree(venv, ignore_errors=True)
-                subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-                subprocess.run(
+                for step in (
+                    [sys._base_executable, "-m", "venv", str(venv)],
                     [str(venv / "bin" / "pip"), "install", "--quiet", "poetry"],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
+                ):
+                    done = subprocess.run(step, capture_output=True, text=True, check=False)
+                    if done.returncode != 0:
+                        raise HarnessError(
+                            messages.POETRY_NOT_INSTALLED.format(command=" ".join(step), output=done.stderr.strip())
+                        )
             self._poetry_bin = venv / "bin"
         return self._poetry_bin
 

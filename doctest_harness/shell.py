@@ -32,7 +32,10 @@ def namespace_prefix() -> list[str]:
 
 @functools.cache
 def check_namespaces() -> None:
-    done = subprocess.run([*namespace_prefix(), "true"], capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run([*namespace_prefix(), "true"], capture_output=True, text=True, check=False)
+    except FileNotFoundError as missing:  # no unshare (util-linux) at all
+        raise HarnessError(messages.NO_MOUNT_NAMESPACE.format(error=missing)) from None
     if done.returncode != 0:
         raise HarnessError(messages.NO_MOUNT_NAMESPACE.format(error=done.stderr.strip()))
 

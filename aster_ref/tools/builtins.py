@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import fnmatch
 import os
@@ -17,8 +16,8 @@ import re2
 
 from .. import messages
 from ..errors import ToolFailure
-from ..process import kill_group, wait_exited
 from ..tool_schema import CODE_EXECUTION, DIRECT, RegisteredTool, ToolContext, ToolSchema
+from .bash import run_bash
 from .limits import SearchBudget, ToolLimits
 from .workers import ToolWorkers
 from .workspace import Symlink, Workspace, open_entry, read_regular, replace_file, walk_files
@@ -194,32 +193,7 @@ class BuiltinTools:
 
     async def bash(self, input: dict[str, Any], ctx: ToolContext) -> dict[str, Any]:
         timeout = input.get("timeout", DEFAULT_BASH_TIMEOUT)
-        process = await asyncio.create_subprocess_exec(
-            "bash",
-            "-c",
-            input["command"],
-            cwd=self.workspace.root,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,  # its own process group, so nothing it starts outlives it
-        )
-        assert process.stdout is not None and process.stderr is not None
-        output = asyncio.gather(process.stdout.read(), process.stderr.read())
-        try:
-            # Wait for bash itself, not for its pipes: a background job (`server &`) would hold them open.
-            await asyncio.wait_for(wait_exited(process), timeout)
-        except asyncio.TimeoutError:
-            raise ToolFailure(messages.COMMAND_TIMEOUT.format(seconds=timeout, command=input["command"])) from None
-        finally:
-            kill_group(process.pid)
-            await process.wait()
-            stdout, stderr = await output
-        return {
-            "stdout": stdout.decode("utf-8", errors="replace"),
-            "stderr": stderr.decode("utf-8", errors="replace"),
-            "exit_code": process.returncode,
-        }
+        return await run_bash(input["command"], str(self.workspace.root), timeout, self.limits.max_output)
 
 
 def builtin_tools(root: str | Path = ".", limits: ToolLimits | None = None) -> list[RegisteredTool]:

@@ -7,10 +7,16 @@ import time
 from dataclasses import dataclass
 
 from .. import messages
+from ..defaults import DEFAULT_MAX_OUTPUT
 from ..errors import ToolFailure
 
 MAX_READ_BYTES_ENV = "ASTER_REF_MAX_READ_BYTES"
 DEFAULT_MAX_READ_BYTES = 10 * 1024 * 1024
+TIME_CHECK_ENTRIES = 1024  # a clock read per entry would cost more than listing it
+
+
+class LimitsInvalid(ValueError):
+    """A limit set in the environment is not a value it can take."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,7 @@ class ToolLimits:
     """``max_read_bytes``: the largest file Read returns and Grep searches (env ASTER_REF_MAX_READ_BYTES).
     ``search_seconds``, ``max_walk_entries``, ``max_walk_depth``: when Glob and Grep give up.
     ``workers``: threads doing file and search work, so the event loop never waits on a disk.
+    ``max_output``: how much of Bash's stdout and of its stderr is kept, as the runtime keeps of a run's.
     """
 
     max_read_bytes: int = DEFAULT_MAX_READ_BYTES
@@ -25,6 +32,7 @@ class ToolLimits:
     max_walk_entries: int = 100_000
     max_walk_depth: int = 64
     workers: int = 4
+    max_output: int = DEFAULT_MAX_OUTPUT
 
     @classmethod
     def from_env(cls) -> ToolLimits:
@@ -33,7 +41,8 @@ class ToolLimits:
             return cls()
         value = int(text) if text.strip().isdigit() else 0
         if value <= 0:
-            raise ValueError(f"{MAX_READ_BYTES_ENV} {messages.NOT_A_POSITIVE_INTEGER.format(value=text)}")
+            error = messages.NOT_A_POSITIVE_INTEGER.format(value=text)
+            raise LimitsInvalid(messages.ENV_INVALID.format(env=MAX_READ_BYTES_ENV, error=error))
         return cls(max_read_bytes=value)
 
 
@@ -53,10 +62,13 @@ class SearchBudget:
             self._stop(messages.SEARCH_TOO_DEEP.format(depth=self.limits.max_walk_depth))
         self.check_time()
 
-    def charge(self, entries: int) -> None:
-        self.entries_left -= entries
+    def charge_one(self) -> None:
+        """Called for each directory entry listed; looks at the clock every TIME_CHECK_ENTRIES entries."""
+        self.entries_left -= 1
         if self.entries_left < 0:
             self._stop(messages.SEARCH_TOO_MANY_ENTRIES.format(limit=self.limits.max_walk_entries))
+        if self.entries_left % TIME_CHECK_ENTRIES == 0:
+            self.check_time()
 
     def check_time(self) -> None:
         if time.monotonic() >= self.deadline:

@@ -155,6 +155,10 @@ class Workspace:
         """
         if "\0" in path:
             raise ToolFailure(messages.NUL_IN_PATH.format(path=path))
+        try:
+            os.fsencode(path)
+        except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800"): no file can have that name
+            raise ToolFailure(messages.PATH_NOT_ENCODABLE.format(path=path, error=exc.reason)) from None
         pending = self._start(path)  # components still to walk, in reverse order for pop()
         stack = [self.root_fd]  # open directories from the root down
         names: list[str] = []
@@ -265,9 +269,12 @@ def walk_files(
     Every directory entry looked at is charged to ``budget``.
     """
     budget.enter(depth)
+    entries = []
     with os.scandir(dir_fd) as scan:
-        entries = sorted(scan, key=lambda entry: entry.name)
-    budget.charge(len(entries))
+        for entry in scan:  # charged as listed: a directory of millions of entries stops at the limit
+            budget.charge_one()
+            entries.append(entry)
+    entries.sort(key=lambda entry: entry.name)
     for entry in entries:
         entry_path = entry.name if relative == "." else f"{relative}/{entry.name}"
         if entry.is_dir(follow_symlinks=False):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
 import re
@@ -340,6 +341,23 @@ def test_run_max_output_must_be_a_positive_integer(tmp_path: Path, value: str) -
     assert result.stderr.endswith(f"argument --max-output: {messages.NOT_A_POSITIVE_INTEGER.format(value=value)}\n")
 
 
+@pytest.mark.parametrize("command", [["call", "Read", '{"path": "test.txt"}'], ["serve", "--port", "0"]])
+def test_a_bad_max_read_bytes_in_the_environment_is_a_usage_error(workspace: Path, command: list[str]) -> None:
+    # Before the fix: a ValueError traceback.
+    result = aster_ref(*command, "--root", str(workspace), env={**os.environ, "ASTER_REF_MAX_READ_BYTES": "abc"})
+    error = messages.NOT_A_POSITIVE_INTEGER.format(value="abc")
+    expected = messages.ENV_INVALID.format(env="ASTER_REF_MAX_READ_BYTES", error=error)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", expected + "\n")
+
+
+@pytest.mark.parametrize("url", ["foo", "localhost:8080", "ftp://localhost:8080", "http://", "http://localhost:x"])
+def test_run_refuses_a_bridge_url_it_cannot_connect_to(tmp_path: Path, url: str) -> None:
+    # Before the fix: aiohttp's InvalidUrlClientError traceback (or a wait for a connection that cannot be made).
+    result = aster_ref("run", "--bridge-url", url, write(tmp_path, "print(1)"), cwd=tmp_path)
+    expected = messages.BRIDGE_URL_INVALID.format(url=url)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", expected + "\n")
+
+
 def test_call_with_a_missing_root_or_unknown_allow_exits_2(tmp_path: Path, workspace: Path) -> None:
     missing = tmp_path / "missing"
     bad_root = aster_ref("call", "--root", str(missing), "Read", '{"path": "x"}')
@@ -548,7 +566,7 @@ def test_serve_with_an_unsafe_socket_directory_warns_and_run_runs_locally(
     assert reason in stderr
 
 
-def ask_serve(bridge: Bridge, run_sockets: Path, request: dict) -> dict:
+def ask_serve(bridge: Bridge, run_sockets: Path, request: object) -> dict:
     """Send one request on the run socket of ``bridge`` the way another client (the Go mirror) would."""
     with socket.socket(socket.AF_UNIX) as client:
         client.connect(str(run_sockets / "aster-ref" / f"{bridge.port}.sock"))
@@ -568,25 +586,48 @@ def test_the_run_socket_runs_a_minimal_request_with_the_defaults(bridge: Bridge,
         ({"version": 1, "code": "print(1)"}, "'bridge_url'"),
         (
             {"version": 2, "bridge_url": "http://localhost:1", "code": "print(1)"},
-            "protocol version 2; this serve speaks 1",
+            messages.RUN_PROTOCOL_MISMATCH.format(version=2, expected=1),
         ),
         (
             {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "timeout": 0},
-            "timeout and max_output must be positive",
+            messages.RUN_LIMITS_NOT_POSITIVE,
         ),
         (
             {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "tools": ["my-tool"]},
             messages.BAD_TOOL_NAME.format(tool="my-tool"),
         ),
+        ([1, 2], messages.RUN_REQUEST_NOT_OBJECT),
+        ({"version": 1, "bridge_url": "http://localhost:1", "code": "1", "tools": [1]}, messages.RUN_TOOLS_NOT_NAMES),
+        (
+            {"version": 1, "bridge_url": "http://localhost:1", "code": "1", "tools": "Read"},
+            messages.RUN_TOOLS_NOT_NAMES,
+        ),
     ],
-    ids=["no-bridge-url", "other-version", "zero-timeout", "bad-tool"],
+    ids=[
+        "no-bridge-url",
+        "other-version",
+        "zero-timeout",
+        "bad-tool",
+        "not-an-object",
+        "tool-not-a-name",
+        "tools-not-a-list",
+    ],
 )
 def test_the_run_socket_refuses_a_request_it_cannot_run(
-    bridge: Bridge, own_run_sockets: Path, request_body: dict, error: str
+    bridge: Bridge, own_run_sockets: Path, request_body: object, error: str
 ) -> None:
     assert ask_serve(bridge, own_run_sockets, request_body) == {
         "error": messages.RUN_REQUEST_INVALID.format(error=error)
     }
+
+
+def test_the_run_socket_answers_a_run_that_fails_in_serve_with_its_error(bridge: Bridge, own_run_sockets: Path) -> None:
+    # /sys takes no new files, even for root: the temp file cannot be made. Before the fix the client got no
+    # answer ("closed the run socket without an answer") and serve logged nothing.
+    request = {"version": 1, "bridge_url": bridge.url, "code": "print(1)", "temp_dir": "/sys"}
+    answer = ask_serve(bridge, own_run_sockets, request)
+    denied = messages.RUN_FAILED.format(error=f"[Errno {errno.EACCES}] {os.strerror(errno.EACCES)}: '/sys/")
+    assert re.fullmatch(re.escape(denied) + r"aster_\w+\.py'", answer["error"])
 
 
 def test_run_says_so_when_serve_closes_the_socket_without_an_answer(own_run_sockets: Path, tmp_path: Path) -> None:
@@ -633,6 +674,37 @@ def test_ctrl_c_right_after_the_listening_line_stops_serve_cleanly(workspace: Pa
         ports.append(match.group(1))
     assert [serve.wait(timeout=30) for serve in serves] == [0] * len(serves)
     assert [port for port in ports if (own_run_sockets / "aster-ref" / f"{port}.sock").exists()] == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_serve_stops_cleanly_on_a_signal_and_cleans_up_its_runs(
+    tmp_path: Path, workspace: Path, own_run_sockets: Path, dies: Callable[[int], bool], signum: signal.Signals
+) -> None:
+    # SIGHUP is what a closing terminal sends: before the fix it killed serve outright, leaving the run's code,
+    # its temp file and the run socket behind.
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    running = start_bridge("--root", str(workspace))
+    client = subprocess.Popen(
+        [*CLI, "run", "--tools", "Read", "--bridge-url", running.url, write(tmp_path, WAITS_FOR_A_SIGNAL)],
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        pid_file = tmp_path / "run.pid"
+        deadline = time.monotonic() + 30
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        running.process.send_signal(signum)
+        assert running.process.wait(timeout=30) == 0
+        assert all(dies(int(pid)) for pid in pid_file.read_text().split())
+        assert list(temp.iterdir()) == []
+        assert not (own_run_sockets / "aster-ref" / f"{running.port}.sock").exists()
+    finally:
+        client.kill()
+        client.wait()
 
 
 def test_serve_removes_run_sockets_left_by_killed_serves(workspace: Path, own_run_sockets: Path) -> None:

@@ -22,6 +22,15 @@ def test_quoted_holds_the_five_messages_the_docs_quote() -> None:
     }
 
 
+def test_invalid_input_reads_as_the_docs_quote_it() -> None:
+    required = messages.INVALID_INPUT.format(tool="Read", error=messages.INPUT_REQUIRED.format(name="path"))
+    assert required == "invalid input for Read: 'path' is required"
+    wrong_type = messages.INPUT_WRONG_TYPE.format(name="path", types="string", got="int")
+    assert messages.INVALID_INPUT.format(tool="Read", error=wrong_type) == (
+        "invalid input for Read: 'path' must be of type string, got int"
+    )
+
+
 def test_file_not_found_reads_as_the_docs_quote_it() -> None:
     error = messages.FILE_NOT_FOUND.format(path="x.txt")
     assert messages.TOOL_FAILED.format(tool="Read", error=error) == "Tool Read failed: file not found: x.txt"

@@ -50,8 +50,10 @@ def test_allow_of_an_unknown_tool_names_it(registry: Registry) -> None:
 
 
 def test_unknown_allowed_caller_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown allowed_callers"):
+    with pytest.raises(ValueError) as refused:
         ToolSchema("X", allowed_callers=["code_execution"])
+    known = [DIRECT, CODE_EXECUTION]
+    assert str(refused.value) == messages.UNKNOWN_CALLERS.format(callers=["code_execution"], tool="X", known=known)
 
 
 def test_schema_round_trips_through_json_shape() -> None:
@@ -85,13 +87,17 @@ async def test_bridge_refuses_bash_from_code(registry: Registry) -> None:
 
 
 async def test_missing_required_input_is_a_tool_failure(registry: Registry) -> None:
-    with pytest.raises(ToolFailure, match="invalid input for Read: 'path' is required"):
+    with pytest.raises(ToolFailure) as failure:
         await ToolBridge(registry).call("Read", {})
+    error = messages.INPUT_REQUIRED.format(name="path")
+    assert str(failure.value) == messages.INVALID_INPUT.format(tool="Read", error=error)
 
 
 async def test_wrongly_typed_input_is_a_tool_failure(registry: Registry) -> None:
-    with pytest.raises(ToolFailure, match="'limit' must be of type integer, got bool"):
+    with pytest.raises(ToolFailure) as failure:
         await ToolBridge(registry).call("Read", {"path": "a.txt", "limit": True})
+    error = messages.INPUT_WRONG_TYPE.format(name="limit", types="integer", got="bool")
+    assert str(failure.value) == messages.INVALID_INPUT.format(tool="Read", error=error)
 
 
 async def test_a_handler_bug_becomes_a_tool_failure(registry: Registry) -> None:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -335,6 +335,22 @@ def test_repeated_warnings_are_let_through_once_per_interval() -> None:
     assert log_filter.filter(passed)
     suppressed = messages.LOG_SUPPRESSED.format(count=1000, seconds=10)
     assert passed.getMessage() == "accept() out of system resource" + suppressed
+
+
+async def test_a_handler_bug_hit_by_every_call_logs_its_traceback_once_per_interval(
+    registry: Registry, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(input: dict[str, Any], ctx: ToolContext) -> Any:
+        raise RuntimeError("handler broke")
+
+    registry.register(ToolSchema("Broken", allowed_callers=(CODE_EXECUTION,)), broken)
+    async with HTTPBridgeServer(ToolBridge(registry), "127.0.0.1", 0) as server, ClientSession() as session:
+        for _ in range(5):
+            async with session.post(f"http://{server.address}/tools/call", json={"tool": "Broken", "input": {}}) as r:
+                assert await r.json() == {"success": False, "error": "RuntimeError: handler broke"}
+    assert [record.getMessage() for record in caplog.records if record.name == "aster_ref.bridge"] == [
+        "tool Broken raised"
+    ]
 
 
 def test_the_connection_cap_fits_the_file_descriptor_limit(monkeypatch: pytest.MonkeyPatch) -> None:

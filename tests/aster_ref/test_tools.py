@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import os
+import signal
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,6 +22,7 @@ from aster_ref import DIRECT, Registry, ToolBridge, ToolContext, ToolFailure, me
 from aster_ref import bridge as bridge_module
 from aster_ref.tools import ToolLimits, builtin_tools
 from aster_ref.tools import builtins as builtins_module
+from aster_ref.tools import limits as limits_module
 from aster_ref.tools import workspace as workspace_module
 from aster_ref.tools.limits import MAX_READ_BYTES_ENV
 from aster_ref.tools.nowait import NowaitReads
@@ -160,6 +164,49 @@ async def test_bash_returns_when_the_command_ends_and_kills_its_background_jobs(
     assert dies(int((workspace / "child.pid").read_text()))
 
 
+# Without the fix these hung until the sleep ended: bound them, so a regression fails instead of hanging.
+HANG_GUARD = 60
+
+
+async def test_bash_returns_and_kills_a_background_job_that_left_its_group(
+    bridge: ToolBridge, workspace: Path, dies: Callable[[int], bool]
+) -> None:
+    command = "setsid sleep 600 & echo $! > child.pid; echo hi"
+    call = bridge.call("Bash", {"command": command, "timeout": 30}, DIRECT_CALL)
+    assert await asyncio.wait_for(call, HANG_GUARD) == {"stdout": "hi\n", "stderr": "", "exit_code": 0}
+    assert dies(int((workspace / "child.pid").read_text()))
+
+
+async def test_bash_timeout_kills_a_job_that_left_its_group(
+    bridge: ToolBridge, workspace: Path, dies: Callable[[int], bool]
+) -> None:
+    command = "setsid sleep 600 & echo $! > child.pid; sleep infinity"
+    with pytest.raises(ToolFailure) as failure:
+        await asyncio.wait_for(bridge.call("Bash", {"command": command, "timeout": 0.5}, DIRECT_CALL), HANG_GUARD)
+    assert str(failure.value) == messages.COMMAND_TIMEOUT.format(seconds=0.5, command=command)
+    assert dies(int((workspace / "child.pid").read_text()))
+
+
+async def test_bash_returns_though_a_job_that_cleared_its_environment_holds_the_output(
+    bridge: ToolBridge, workspace: Path
+) -> None:
+    # env -i drops the marker that finds descendants outside the group: that job survives (the documented
+    # limit), but the call no longer waits for the pipe it holds.
+    command = "env -i setsid sleep 600 & echo $! > child.pid; echo hi"
+    call = bridge.call("Bash", {"command": command, "timeout": 30}, DIRECT_CALL)
+    try:
+        assert await asyncio.wait_for(call, HANG_GUARD) == {"stdout": "hi\n", "stderr": "", "exit_code": 0}
+    finally:
+        os.kill(int((workspace / "child.pid").read_text()), signal.SIGKILL)
+
+
+async def test_bash_keeps_the_first_max_output_bytes_of_each_stream_and_marks_the_cut(workspace: Path) -> None:
+    command = "head -c 5000000 /dev/zero | tr '\\0' a; echo -n bcd >&2"
+    result = await limited(workspace, max_output=1000).call("Bash", {"command": command}, DIRECT_CALL)
+    truncated = messages.OUTPUT_TRUNCATED.format(limit=1000)
+    assert result == {"stdout": "a" * 1000 + truncated, "stderr": "bcd", "exit_code": 0}
+
+
 def limited(workspace: Path, **limits: Any) -> ToolBridge:
     return ToolBridge(Registry(builtin_tools(workspace, ToolLimits(**limits))))
 
@@ -180,7 +227,8 @@ def test_read_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv(MAX_READ_BYTES_ENV, "lots")
     with pytest.raises(ValueError) as refused:
         ToolLimits.from_env()
-    assert str(refused.value) == f"{MAX_READ_BYTES_ENV} {messages.NOT_A_POSITIVE_INTEGER.format(value='lots')}"
+    error = messages.NOT_A_POSITIVE_INTEGER.format(value="lots")
+    assert str(refused.value) == messages.ENV_INVALID.format(env=MAX_READ_BYTES_ENV, error=error)
 
 
 async def test_write_keeps_the_mode_and_new_files_follow_the_umask(bridge: ToolBridge, workspace: Path) -> None:
@@ -257,6 +305,58 @@ async def test_glob_and_grep_stop_past_the_entry_limit(workspace: Path) -> None:
     with pytest.raises(ToolFailure) as failure:
         await bridge.call("Grep", {"pattern": "x", "path": "."})
     assert str(failure.value) == search_stopped("Grep", ".", reason)
+
+
+class CountingScandir:
+    """os.scandir that counts the entries the walk has taken from it."""
+
+    def __init__(self) -> None:
+        self.listed = 0
+        self.scandir = os.scandir
+
+    @contextlib.contextmanager
+    def __call__(self, fd: int) -> Iterator[Iterator[os.DirEntry[str]]]:
+        with self.scandir(fd) as scan:
+            yield self._counted(scan)
+
+    def _counted(self, scan: Iterator[os.DirEntry[str]]) -> Iterator[os.DirEntry[str]]:
+        for entry in scan:
+            self.listed += 1
+            yield entry
+
+
+@pytest.fixture
+def big_directory(workspace: Path) -> Path:
+    directory = workspace / "big"
+    directory.mkdir()
+    for number in range(3000):
+        (directory / f"{number}.txt").touch()
+    return directory
+
+
+async def test_a_huge_directory_stops_at_the_entry_limit_while_it_is_listed(
+    workspace: Path, big_directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scandir = CountingScandir()
+    monkeypatch.setattr(workspace_module.os, "scandir", scandir)
+    with pytest.raises(ToolFailure) as failure:
+        await limited(workspace, max_walk_entries=10).call("Glob", {"pattern": "big/*.txt"})
+    reason = messages.SEARCH_TOO_MANY_ENTRIES.format(limit=10)
+    assert str(failure.value) == search_stopped("Glob", ".", reason)
+    assert scandir.listed == 11  # not the whole directory (3000 and more)
+
+
+async def test_a_huge_directory_stops_at_the_time_limit_while_it_is_listed(
+    workspace: Path, big_directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clock that advances 1 ms per entry listed: the 1 s limit passes inside the big directory.
+    scandir = CountingScandir()
+    monkeypatch.setattr(workspace_module.os, "scandir", scandir)
+    monkeypatch.setattr(limits_module, "time", SimpleNamespace(monotonic=lambda: scandir.listed / 1000))
+    with pytest.raises(ToolFailure) as failure:
+        await limited(workspace, search_seconds=1).call("Glob", {"pattern": "big/*.txt"})
+    assert str(failure.value) == search_stopped("Glob", ".", messages.SEARCH_TOO_SLOW.format(seconds=1))
+    assert scandir.listed < 3000
 
 
 async def test_glob_and_grep_stop_past_the_depth_limit(workspace: Path) -> None:

@@ -53,6 +53,7 @@ OTHER_REFUSALS = {
     "hard.txt": lambda path: messages.HARD_LINKED.format(path=path, links=2),
     "loop1": lambda path: messages.CANNOT_ACCESS.format(path=path, reason=os.strerror(errno.ELOOP)),
     "test.txt\0/../../outside/secret.txt": lambda path: messages.NUL_IN_PATH.format(path=path),
+    "test\ud800.txt": lambda path: messages.PATH_NOT_ENCODABLE.format(path=path, error="surrogates not allowed"),
 }
 # Links and dots that stay inside the root keep working.
 INSIDE = {
@@ -141,6 +142,10 @@ async def test_hard_links_loops_and_nul_are_refused_with_their_reason(
 @pytest.mark.parametrize("template", list(INSIDE))
 async def test_links_and_dots_that_stay_inside_work(bridge: ToolBridge, tree: HostileTree, template: str) -> None:
     assert await bridge.call("Read", {"path": concrete(template, tree)}) == INSIDE[template]
+
+
+async def test_glob_of_an_unencodable_pattern_matches_nothing(bridge: ToolBridge) -> None:
+    assert await bridge.call("Glob", {"pattern": "\ud800*"}) == []
 
 
 @pytest.mark.parametrize("pattern", list(GLOBS))
