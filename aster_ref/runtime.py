@@ -25,7 +25,6 @@ setsid() (on Linux it is their child subreaper; elsewhere only the process group
 from __future__ import annotations
 
 import asyncio
-import codecs
 import json
 import os
 import socket
@@ -46,6 +45,7 @@ from .defaults import (
     TOKEN_ENV,
     URL_ENV,
 )
+from .process import READ_CHUNK, CappedOutput, drain_into
 from .sdk import check_tool_names, wrap_code
 from .tools import DEFAULT_CODE_TOOLS
 from .warm import POOL, START_TIMEOUT, ParentUnavailable, WarmParent, resolve_interpreter
@@ -57,7 +57,6 @@ TEMP_PREFIX = "aster_"
 # After a kill, how long the supervisor may take to report; after the exit, how long the pipes may take to end.
 KILL_GRACE = 5.0
 DRAIN_GRACE = 2.0
-READ_CHUNK = 65536
 
 
 @dataclass
@@ -114,34 +113,6 @@ def parse_output(stdout: str) -> Any:
 def _last_line(text: str) -> str | None:
     lines = [line for line in text.splitlines() if line.strip()]
     return lines[-1].strip() if lines else None
-
-
-class _Output:
-    """What a run printed on one stream: the first ``limit`` bytes kept, the rest read and dropped."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.kept = bytearray()
-        self.truncated = False
-
-    def feed(self, chunk: bytes) -> None:
-        room = self.limit - len(self.kept)
-        if len(chunk) > room:
-            self.truncated = True
-        if room > 0:
-            self.kept += chunk[:room]
-
-    def text(self) -> str:
-        if not self.truncated:
-            return self.kept.decode("utf-8", errors="replace")
-        # The cut may fall inside a multi-byte character: drop that partial character rather than show U+FFFD.
-        text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(bytes(self.kept), final=False)
-        return text + messages.OUTPUT_TRUNCATED.format(limit=self.limit)
-
-
-async def _drain(reader: asyncio.StreamReader, output: _Output) -> None:
-    while chunk := await reader.read(READ_CHUNK):
-        output.feed(chunk)
 
 
 def _failed_to_start(error: str, started: float) -> ExecutionResult:
@@ -279,8 +250,8 @@ async def run_program(spec: RunSpec, user: object) -> ExecutionResult:
 
 
 async def _collect(run: _Run, spec: RunSpec, started: float) -> ExecutionResult:
-    stdout, stderr = _Output(spec.max_output), _Output(spec.max_output)
-    drains = [asyncio.ensure_future(_drain(s, o)) for s, o in zip(run.streams, (stdout, stderr), strict=True)]
+    stdout, stderr = CappedOutput(spec.max_output), CappedOutput(spec.max_output)
+    drains = [asyncio.ensure_future(drain_into(s, o)) for s, o in zip(run.streams, (stdout, stderr), strict=True)]
     try:
         try:
             status = await asyncio.wait_for(run.exit_status(), spec.timeout)

@@ -7,8 +7,6 @@ Killing a group is aster_ref's helper (``aster_ref.process.kill_group``): one fo
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 import socket
 import subprocess
 import threading
@@ -16,13 +14,12 @@ import time
 import uuid
 from pathlib import Path
 
-from aster_ref.process import kill_group
+from aster_ref.process import kill_group, kill_tagged
 from doctest_harness import messages
 
 __all__ = [
     "HarnessError",
     "kill_group",
-    "kill_tagged",
     "port_is_free",
     "run_group",
     "start_group",
@@ -67,7 +64,7 @@ class Group(subprocess.Popen):
     def kill_all(self) -> None:
         """SIGKILL the group and every tagged process; the command is reaped."""
         kill_group(self.pid)
-        kill_tagged(self.tag)
+        kill_tagged(TAG_VARIABLE, self.tag)
         self.wait()
 
 
@@ -139,28 +136,3 @@ def _feed(stdin, text: str) -> None:
             stdin.write(text)
         finally:
             stdin.close()
-
-
-def kill_tagged(tag: str) -> None:
-    """Kill every process whose environment has TAG_VARIABLE=tag: a run's processes, including
-    those in sessions of their own (setsid), which a process-group kill misses. Linux (/proc)."""
-    marker = f"{TAG_VARIABLE}={tag}".encode()
-    for _ in range(100):  # again, for children forked while we were killing their parents
-        tagged = [pid for pid in _pids() if marker in _environ(pid)]
-        if not tagged:
-            return
-        for pid in tagged:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-
-
-def _pids() -> list[int]:
-    proc = Path("/proc")
-    return [int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()] if proc.is_dir() else []
-
-
-def _environ(pid: int) -> list[bytes]:
-    try:
-        return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    except OSError:  # gone, a zombie, or another user's
-        return []

@@ -10,15 +10,13 @@ The runtime's supervisor (a child subreaper) catches even those, but is too heav
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import secrets
-import signal
 from typing import Any
 
 from .. import messages
 from ..errors import ToolFailure
-from ..process import kill_group, wait_exited
+from ..process import READ_CHUNK, CappedOutput, drain_into, kill_group, kill_tagged, wait_exited
 
 RUN_MARKER_ENV = "ASTER_REF_BASH_RUN"
 # After bash exited and its processes were killed, how long a pipe may stay open (held by an escaped process).
@@ -26,9 +24,6 @@ PIPE_GRACE = 0.5
 
 
 async def run_bash(command: str, cwd: str, timeout: float, max_output: int) -> dict[str, Any]:
-    # Imported here: aster_ref.runtime imports this package.
-    from ..runtime import READ_CHUNK, _drain, _Output
-
     marker = secrets.token_hex(16)
     read_ends, write_ends = zip(*(os.pipe() for _ in range(2)), strict=True)
     try:
@@ -51,7 +46,7 @@ async def run_bash(command: str, cwd: str, timeout: float, max_output: int) -> d
         for fd in write_ends:
             os.close(fd)
     loop = asyncio.get_running_loop()
-    outputs = [_Output(max_output), _Output(max_output)]
+    outputs = [CappedOutput(max_output), CappedOutput(max_output)]
     pipes: list[asyncio.BaseTransport] = []
     drains = []
     for fd, output in zip(read_ends, outputs, strict=True):
@@ -59,7 +54,7 @@ async def run_bash(command: str, cwd: str, timeout: float, max_output: int) -> d
         pipe = os.fdopen(fd, "rb", buffering=0)
         transport, _ = await loop.connect_read_pipe(lambda s=stream: asyncio.StreamReaderProtocol(s), pipe)
         pipes.append(transport)
-        drains.append(asyncio.ensure_future(_drain(stream, output)))
+        drains.append(asyncio.ensure_future(drain_into(stream, output)))
     try:
         # Wait for bash itself, not for its pipes: a background job (`server &`) would hold them open.
         await asyncio.wait_for(wait_exited(process), timeout)
@@ -67,7 +62,7 @@ async def run_bash(command: str, cwd: str, timeout: float, max_output: int) -> d
         raise ToolFailure(messages.COMMAND_TIMEOUT.format(seconds=timeout, command=command)) from None
     finally:
         kill_group(process.pid)
-        kill_marked(marker)
+        await asyncio.to_thread(kill_tagged, RUN_MARKER_ENV, marker)  # a /proc scan: off the loop
         await wait_exited(process)
         await asyncio.wait(drains, timeout=PIPE_GRACE)
         for drain in drains:
@@ -77,23 +72,3 @@ async def run_bash(command: str, cwd: str, timeout: float, max_output: int) -> d
             transport.close()
     stdout, stderr = outputs
     return {"stdout": stdout.text(), "stderr": stderr.text(), "exit_code": process.returncode}
-
-
-def kill_marked(marker: str) -> None:
-    """SIGKILL every process whose environment carries ``marker`` (a /proc scan; nothing where there is none)."""
-    needle = f"{RUN_MARKER_ENV}={marker}".encode()
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/environ", "rb") as environ:
-                marked = needle in environ.read().split(b"\0")
-        except OSError:  # gone meanwhile, or another user's
-            continue
-        if marked:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(entry), signal.SIGKILL)
