@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from aster_ref.defaults import DEFAULT_BRIDGE_URL, TOKEN_ENV, URL_ENV
+from aster_ref.defaults import DEFAULT_BRIDGE_URL, MAX_BATCH_CALLS, TOKEN_ENV, URL_ENV
 from aster_ref.messages import (
     BATCH_ENDED_EARLY,
     BRIDGE_HTTP_ERROR,
@@ -41,8 +41,6 @@ DEFAULT_BACKOFF = 0.1
 PTC_FILENAME = "<ptc>"
 CALL_PATH = "/tools/call"
 BATCH_PATH = "/tools/batch"
-# The bridge's limit on one batch; more calls in one tick go as several batches.
-MAX_BATCH_CALLS = 1000
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 

@@ -26,8 +26,9 @@ from aiohttp.web_protocol import RequestPayloadError
 from . import messages
 from .bridge import ToolBridge
 from .connections import NOISY_LOGGERS, ConnectionLimiter, LimitedSite, RateLimitedLog, connection_cap
-from .defaults import DEFAULT_HOST, DEFAULT_PORT
+from .defaults import DEFAULT_HOST, DEFAULT_PORT, MAX_BATCH_CALLS
 from .errors import RequestError, ToolFailure, ToolNotAllowedError, UnknownToolError
+from .runsocket import LOOPBACK_HOSTS
 from .schema import CODE_EXECUTION, ToolContext
 from .validation import nested_deeper_than
 
@@ -36,9 +37,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MAX_BODY = 1024 * 1024
-MAX_BATCH_CALLS = 1000
 NDJSON = "application/x-ndjson"
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 UNAUTHENTICATED_PATHS = frozenset({"/health"})
 
 LOG_FORMAT = "%(asctime)s %(message)s"
@@ -253,7 +252,7 @@ class HTTPBridgeServer:
         self.connections: ConnectionLimiter | None = None  # once started
         self._log_filter = RateLimitedLog()
         # Host-header check against DNS rebinding: loopback names, plus the name the server was bound to.
-        self.allowed_hosts = LOOPBACK_NAMES | ({host.lower()} if not _is_wildcard(host) else set())
+        self.allowed_hosts = LOOPBACK_HOSTS | ({host.lower()} if not _is_wildcard(host) else set())
         self._runner: web.AppRunner | None = None
 
     # --- app ------------------------------------------------------------------
