@@ -163,7 +163,7 @@ class AsterBridge:
                 if attempt == self.retries:
                     raise BridgeConnectionError(CONNECTION_ERROR.format(detail=exc)) from None
                 await asyncio.sleep(self.backoff * 2**attempt)
-            except aiohttp.ClientConnectionError as exc:
+            except aiohttp.ClientError as exc:  # the connection lost, an answer cut short or unreadable
                 raise BridgeConnectionError(CONNECTION_ERROR.format(detail=exc)) from None
             except asyncio.TimeoutError:
                 url = self.url + (shown_path or path)
@@ -234,8 +234,8 @@ class AsterBridge:
                     *lines, rest = (rest + chunk).split(b"\n")
                     for answer in _answers(lines):
                         calls[answer["index"]].resolve(answer["status"], answer["answer"])
-            except (ValueError, LookupError, TypeError):
-                pass  # not an answer we can read: the calls it leaves get a connection error
+            except (ValueError, LookupError, TypeError, aiohttp.ClientPayloadError):
+                pass  # not an answer we can read, or cut short: the calls it leaves get a connection error
             return True
 
         try:
