@@ -167,6 +167,37 @@ def _cancelled_line(index: int) -> bytes:
     return _answer_line(index, 500, _json({"error": messages.INTERNAL_ERROR.format(error="CancelledError")}))
 
 
+class _Batch:
+    """The calls of one batch: each started in its own Task (a reference in ``running`` until it ends), at most
+    BATCH_IN_FLIGHT running, each putting its answer line on ``answers`` as it ends."""
+
+    def __init__(self, server: HTTPBridgeServer, calls: list[Any], ctx: ToolContext) -> None:
+        self.server = server
+        self.calls = calls
+        self.ctx = ctx
+        self.answers: asyncio.Queue[bytes] = asyncio.Queue()
+        self.running: set[asyncio.Task[bytes]] = set()
+        self.in_flight = asyncio.Semaphore(BATCH_IN_FLIGHT)
+
+    async def start(self, index: int) -> None:
+        await self.in_flight.acquire()  # returns at once while fewer than BATCH_IN_FLIGHT run
+        task = start_task(self.server._batch_line(index, self.calls[index], self.ctx))
+        self.running.add(task)
+        task.add_done_callback(partial(self._answered, index))
+
+    async def start_from(self, first: int) -> None:
+        """Start the calls from ``first`` on, BATCH_START_STEP at a time: the loop serves other requests between."""
+        for index in range(first, len(self.calls)):
+            if index % BATCH_START_STEP == 0:
+                await asyncio.sleep(0)
+            await self.start(index)
+
+    def _answered(self, index: int, task: asyncio.Task[bytes]) -> None:
+        self.running.discard(task)
+        self.in_flight.release()
+        self.answers.put_nowait(task.result() if not task.cancelled() else _cancelled_line(index))
+
+
 def _host_name(header: str) -> str:
     """The host part of a Host header: 'localhost:8080' -> 'localhost', '[::1]:8080' -> '::1'."""
     if header.startswith("["):
@@ -353,17 +384,19 @@ class HTTPBridgeServer:
         ctx = self.context_factory(request)
         response = web.StreamResponse(headers={"Content-Type": NDJSON})
         await response.prepare(request)
-        answers: asyncio.Queue[bytes] = asyncio.Queue()
-        running: set[asyncio.Task[bytes]] = set()  # a reference to each call's Task until it ends
-        starting = asyncio.ensure_future(self._start_batch(calls, ctx, answers, running))
+        batch = _Batch(self, calls, ctx)
+        first_step = min(len(calls), BATCH_START_STEP)
+        for index in range(first_step):  # here: most batches fit in one step, and need no Task to start them
+            await batch.start(index)
+        rest = asyncio.ensure_future(batch.start_from(first_step)) if first_step < len(calls) else None
         connected = True
         try:
             unanswered = len(calls)
             while unanswered:  # the batch ends with its last call, as the calls' Tasks do
-                chunk = [await answers.get()]
+                chunk = [await batch.answers.get()]
                 size = len(chunk[0])
-                while size < BATCH_WRITE_BYTES and not answers.empty():
-                    chunk.append(answers.get_nowait())
+                while size < BATCH_WRITE_BYTES and not batch.answers.empty():
+                    chunk.append(batch.answers.get_nowait())
                     size += len(chunk[-1])
                 unanswered -= len(chunk)
                 if connected:
@@ -375,28 +408,9 @@ class HTTPBridgeServer:
             if connected:
                 await response.write_eof()
         finally:
-            starting.cancel()  # done by now, unless this handler is cancelled (the bridge shutting down)
+            if rest is not None:
+                rest.cancel()  # done by now, unless this handler is cancelled (the bridge shutting down)
         return response
-
-    async def _start_batch(
-        self, calls: list[Any], ctx: ToolContext, answers: asyncio.Queue[bytes], running: set[asyncio.Task[bytes]]
-    ) -> None:
-        """Start each call in its own Task (in ``running``), BATCH_START_STEP at a time, at most BATCH_IN_FLIGHT
-        running; each puts its answer line on ``answers`` as it ends."""
-        in_flight = asyncio.Semaphore(BATCH_IN_FLIGHT)
-
-        def answered(index: int, task: asyncio.Task[bytes]) -> None:
-            running.discard(task)
-            in_flight.release()
-            answers.put_nowait(task.result() if not task.cancelled() else _cancelled_line(index))
-
-        for index, call in enumerate(calls):
-            if index and index % BATCH_START_STEP == 0:
-                await asyncio.sleep(0)
-            await in_flight.acquire()
-            task = start_task(self._batch_line(index, call, ctx))
-            running.add(task)
-            task.add_done_callback(partial(answered, index))
 
     async def _batch_line(self, index: int, call: Any, ctx: ToolContext) -> bytes:
         status, answer = await self.answer_call(call, ctx)
