@@ -11,6 +11,8 @@ URL_ENV = "ASTER_BRIDGE_URL"
 TOKEN_ENV = "ASTER_BRIDGE_TOKEN"
 DEFAULT_BRIDGE_URL = "http://localhost:8080"
 LOG_LEVELS = ("debug", "info", "warning", "error")  # aster-ref serve --log-level
+# Calls in one request to /tools/batch; the SDK sends more calls of one tick as several batches.
+MAX_BATCH_CALLS = 1000
 
 # The runtime; they mirror the Go host.
 DEFAULT_TIMEOUT = 30.0

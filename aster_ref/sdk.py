@@ -98,5 +98,7 @@ def check_tool_names(tools: Iterable[str]) -> list[str]:
 
 def wrap_code(code: str, tools: Iterable[str], input: Any = None) -> str:
     """The whole program: prelude, then user code run with top-level await and ``input_data`` = ``input``."""
-    footer = _FOOTER.format(code_lines=code_lines(code), tools=check_tool_names(tools), input=json.dumps(input or {}))
+    footer = _FOOTER.format(
+        code_lines=code_lines(code), tools=check_tool_names(tools), input=json.dumps({} if input is None else input)
+    )
     return render_prelude() + footer

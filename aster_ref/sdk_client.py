@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from aster_ref.defaults import DEFAULT_BRIDGE_URL, TOKEN_ENV, URL_ENV
+from aster_ref.defaults import DEFAULT_BRIDGE_URL, MAX_BATCH_CALLS, TOKEN_ENV, URL_ENV
 from aster_ref.messages import (
     BATCH_ENDED_EARLY,
     BRIDGE_HTTP_ERROR,
@@ -41,8 +41,6 @@ DEFAULT_BACKOFF = 0.1
 PTC_FILENAME = "<ptc>"
 CALL_PATH = "/tools/call"
 BATCH_PATH = "/tools/batch"
-# The bridge's limit on one batch; more calls in one tick go as several batches.
-MAX_BATCH_CALLS = 1000
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 
@@ -165,7 +163,7 @@ class AsterBridge:
                 if attempt == self.retries:
                     raise BridgeConnectionError(CONNECTION_ERROR.format(detail=exc)) from None
                 await asyncio.sleep(self.backoff * 2**attempt)
-            except aiohttp.ClientConnectionError as exc:
+            except aiohttp.ClientError as exc:  # the connection lost, an answer cut short or unreadable
                 raise BridgeConnectionError(CONNECTION_ERROR.format(detail=exc)) from None
             except asyncio.TimeoutError:
                 url = self.url + (shown_path or path)
@@ -236,8 +234,8 @@ class AsterBridge:
                     *lines, rest = (rest + chunk).split(b"\n")
                     for answer in _answers(lines):
                         calls[answer["index"]].resolve(answer["status"], answer["answer"])
-            except (ValueError, LookupError, TypeError):
-                pass  # not an answer we can read: the calls it leaves get a connection error
+            except (ValueError, LookupError, TypeError, aiohttp.ClientPayloadError):
+                pass  # not an answer we can read, or cut short: the calls it leaves get a connection error
             return True
 
         try:

@@ -15,9 +15,10 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
@@ -26,8 +27,9 @@ from aiohttp.web_protocol import RequestPayloadError
 from . import messages
 from .bridge import ToolBridge
 from .connections import NOISY_LOGGERS, ConnectionLimiter, LimitedSite, RateLimitedLog, connection_cap
-from .defaults import DEFAULT_HOST, DEFAULT_PORT
+from .defaults import DEFAULT_HOST, DEFAULT_PORT, MAX_BATCH_CALLS
 from .errors import RequestError, ToolFailure, ToolNotAllowedError, UnknownToolError
+from .runsocket import LOOPBACK_HOSTS
 from .schema import CODE_EXECUTION, ToolContext
 from .validation import nested_deeper_than
 
@@ -36,9 +38,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MAX_BODY = 1024 * 1024
-MAX_BATCH_CALLS = 1000
+# A batch starts this many calls, then lets the loop serve other requests, and has at most BATCH_IN_FLIGHT
+# running: 1000 Reads of 250 KB files started at once held the loop for over a second.
+BATCH_START_STEP = 32
+BATCH_IN_FLIGHT = 64
+# Answers ready together go out in writes of about this many bytes (one answer may be larger), not one join.
+BATCH_WRITE_BYTES = 256 * 1024
+EAGER_TASKS = sys.version_info >= (3, 12)
 NDJSON = "application/x-ndjson"
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 UNAUTHENTICATED_PATHS = frozenset({"/health"})
 
 LOG_FORMAT = "%(asctime)s %(message)s"
@@ -141,50 +148,54 @@ async def read_json(request: web.Request) -> Any:
     return body
 
 
-def start_eagerly(coro: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
-    """``coro`` run at once up to its first wait, as asyncio's eager tasks do from Python 3.12 on: a future
-    already done if it never waits (most calls: a Read the kernel answered), else a Task going on with it.
-    A Task for each call of a batch cost ~2 µs of its ~15."""
-    try:
-        awaited = coro.send(None)
-    except StopIteration as finished:
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        future.set_result(finished.value)
-        return future
-    except Exception as exc:  # noqa: BLE001 - as a Task keeps it for whoever awaits it
-        future = asyncio.get_running_loop().create_future()
-        future.set_exception(exc)
-        return future
-    return asyncio.ensure_future(_go_on(coro, awaited))
+def start_task(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """``coro`` in a Task of its own, so a tool's ``asyncio.timeout`` or cancellation is its own, never the
+    batch's. From Python 3.12 on the Task starts eagerly: a call that never waits (a Read the kernel answered)
+    is done before this returns, without a trip through the loop."""
+    if EAGER_TASKS:
+        return asyncio.Task(coro, eager_start=True)
+    return asyncio.ensure_future(coro)
 
 
-async def _go_on(coro: Coroutine[Any, Any, T], awaited: Any) -> T:
-    return await _Resumed(coro, awaited)
+def _answer_line(index: int, status: int, answer: bytes) -> bytes:
+    return b'{"index": %d, "status": %d, "answer": %s}\n' % (index, status, answer)
 
 
-class _Resumed:
-    """Awaiting it goes on with ``coro``, which has yielded ``awaited`` to the first send, as `yield from`
-    would have (a Task can only start a coroutine, not take one over)."""
+def _cancelled_line(index: int) -> bytes:
+    """The answer of a call whose tool raised CancelledError (the bridge turns every Exception into a failure)."""
+    log.error("batch call %d was cancelled", index)
+    return _answer_line(index, 500, _json({"error": messages.INTERNAL_ERROR.format(error="CancelledError")}))
 
-    def __init__(self, coro: Coroutine[Any, Any, Any], awaited: Any) -> None:
-        self.coro = coro
-        self.awaited = awaited
 
-    def __await__(self) -> Generator[Any, Any, Any]:
-        coro, awaited = self.coro, self.awaited
-        while True:
-            try:
-                sent = yield awaited
-            except BaseException as exc:  # noqa: BLE001 - a Task's cancellation, what its future raised, a close
-                try:
-                    awaited = coro.throw(exc)
-                except StopIteration as finished:
-                    return finished.value
-            else:
-                try:
-                    awaited = coro.send(sent)
-                except StopIteration as finished:
-                    return finished.value
+class _Batch:
+    """The calls of one batch: each started in its own Task (a reference in ``running`` until it ends), at most
+    BATCH_IN_FLIGHT running, each putting its answer line on ``answers`` as it ends."""
+
+    def __init__(self, server: HTTPBridgeServer, calls: list[Any], ctx: ToolContext) -> None:
+        self.server = server
+        self.calls = calls
+        self.ctx = ctx
+        self.answers: asyncio.Queue[bytes] = asyncio.Queue()
+        self.running: set[asyncio.Task[bytes]] = set()
+        self.in_flight = asyncio.Semaphore(BATCH_IN_FLIGHT)
+
+    async def start(self, index: int) -> None:
+        await self.in_flight.acquire()  # returns at once while fewer than BATCH_IN_FLIGHT run
+        task = start_task(self.server._batch_line(index, self.calls[index], self.ctx))
+        self.running.add(task)
+        task.add_done_callback(partial(self._answered, index))
+
+    async def start_from(self, first: int) -> None:
+        """Start the calls from ``first`` on, BATCH_START_STEP at a time: the loop serves other requests between."""
+        for index in range(first, len(self.calls)):
+            if index % BATCH_START_STEP == 0:
+                await asyncio.sleep(0)
+            await self.start(index)
+
+    def _answered(self, index: int, task: asyncio.Task[bytes]) -> None:
+        self.running.discard(task)
+        self.in_flight.release()
+        self.answers.put_nowait(task.result() if not task.cancelled() else _cancelled_line(index))
 
 
 def _host_name(header: str) -> str:
@@ -253,7 +264,7 @@ class HTTPBridgeServer:
         self.connections: ConnectionLimiter | None = None  # once started
         self._log_filter = RateLimitedLog()
         # Host-header check against DNS rebinding: loopback names, plus the name the server was bound to.
-        self.allowed_hosts = LOOPBACK_NAMES | ({host.lower()} if not _is_wildcard(host) else set())
+        self.allowed_hosts = LOOPBACK_HOSTS | ({host.lower()} if not _is_wildcard(host) else set())
         self._runner: web.AppRunner | None = None
 
     # --- app ------------------------------------------------------------------
@@ -373,24 +384,37 @@ class HTTPBridgeServer:
         ctx = self.context_factory(request)
         response = web.StreamResponse(headers={"Content-Type": NDJSON})
         await response.prepare(request)
-        started = [start_eagerly(self._batch_line(index, call, ctx)) for index, call in enumerate(calls)]
-        done = [future for future in started if future.done()]  # most calls: the headers go with their answers
-        pending = {future for future in started if not future.done()}
+        batch = _Batch(self, calls, ctx)
+        first_step = min(len(calls), BATCH_START_STEP)
+        for index in range(first_step):  # here: most batches fit in one step, and need no Task to start them
+            await batch.start(index)
+        rest = asyncio.ensure_future(batch.start_from(first_step)) if first_step < len(calls) else None
+        connected = True
         try:
-            while True:
-                if done:
-                    await response.write(b"".join(future.result() for future in done))
-                if not pending:
-                    break
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            await response.write_eof()
-        except ConnectionResetError:
-            pass  # the client left; its calls still run to the end, as single requests would
+            unanswered = len(calls)
+            while unanswered:  # the batch ends with its last call, as the calls' Tasks do
+                chunk = [await batch.answers.get()]
+                size = len(chunk[0])
+                while size < BATCH_WRITE_BYTES and not batch.answers.empty():
+                    chunk.append(batch.answers.get_nowait())
+                    size += len(chunk[-1])
+                unanswered -= len(chunk)
+                if connected:
+                    try:
+                        await response.write(b"".join(chunk))
+                    except ConnectionResetError:
+                        # The client left; its calls still run to the end, as single requests would.
+                        connected = False
+            if connected:
+                await response.write_eof()
+        finally:
+            if rest is not None:
+                rest.cancel()  # done by now, unless this handler is cancelled (the bridge shutting down)
         return response
 
     async def _batch_line(self, index: int, call: Any, ctx: ToolContext) -> bytes:
         status, answer = await self.answer_call(call, ctx)
-        return b'{"index": %d, "status": %d, "answer": %s}\n' % (index, status, answer)
+        return _answer_line(index, status, answer)
 
     # --- lifecycle --------------------------------------------------------------
     @property

@@ -25,7 +25,8 @@ from aster_ref import (
     ToolSchema,
     messages,
 )
-from aster_ref.server import MAX_BATCH_CALLS, MAX_BODY, start_eagerly
+from aster_ref.defaults import MAX_BATCH_CALLS
+from aster_ref.server import MAX_BODY
 
 
 class CountingServer(HTTPBridgeServer):
@@ -325,57 +326,3 @@ async def test_a_tool_error_inside_a_batch_is_a_tool_error(counting: CountingSer
             await asyncio.gather(bridge.call("Read", {"path": "x"}), bridge.call("Read", {"path": "test.txt"}))
         with pytest.raises(BridgeError, match="HTTP 500"):
             await asyncio.gather(bridge.call("SetOf"), bridge.call("Read", {"path": "test.txt"}))
-
-
-# --- a batch's calls run at once up to their first wait ---------------------------------------------------------
-async def test_a_call_that_never_waits_is_done_when_started() -> None:
-    async def answer() -> str:
-        return "at once"
-
-    async def fail() -> str:
-        raise ValueError("before any wait")
-
-    started = start_eagerly(answer())
-    assert started.done() and started.result() == "at once"
-    failed = start_eagerly(fail())
-    assert failed.done() and isinstance(failed.exception(), ValueError)
-
-
-async def test_a_call_that_waits_goes_on_where_it_waited() -> None:
-    loop = asyncio.get_running_loop()
-    first, second, third = loop.create_future(), loop.create_future(), loop.create_future()
-    seen: list[Any] = []
-
-    async def waits() -> str:
-        seen.append(await first)
-        try:
-            await second
-        except ValueError as exc:
-            seen.append(str(exc))
-        await asyncio.sleep(0)
-        return f"ended with {await third}"
-
-    started = start_eagerly(waits())
-    assert not started.done()
-    first.set_result(1)
-    second.set_exception(ValueError("raised into it"))
-    third.set_result(3)
-    assert await started == "ended with 3"
-    assert seen == [1, "raised into it"]
-
-
-async def test_cancelling_a_call_that_waits_cancels_it_where_it_waits() -> None:
-    cleaned_up = asyncio.Event()
-
-    async def waits() -> None:
-        try:
-            await asyncio.Event().wait()
-        finally:
-            cleaned_up.set()
-
-    started = start_eagerly(waits())
-    await asyncio.sleep(0)
-    started.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await started
-    assert cleaned_up.is_set()

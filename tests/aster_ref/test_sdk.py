@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -196,3 +198,11 @@ def test_wrapped_program_shows_the_code_one_line_per_source_line() -> None:
     shown = "\n".join(f"    {line!r}," for line in ["x = 'it''s'", 'print("""中文 \\\\ done""")\r', "print(x)", ""])
     assert '_ASTER_CODE = "\\n".join([\n' + shown + "\n])\n" in program
     assert wrapped_code_of(program) == code
+
+
+@pytest.mark.parametrize("input_data", [None, [], 0, "", False, {"k": 1}])
+def test_the_program_gets_the_input_as_given_even_when_falsy(input_data: object) -> None:
+    program = wrap_code("print(repr(input_data))", [], input_data)
+    ran = subprocess.run([sys.executable, "-c", program], check=False, capture_output=True, text=True)
+    assert (ran.returncode, ran.stderr) == (0, "")
+    assert ast.literal_eval(ran.stdout) == ({} if input_data is None else input_data)  # no input is {}
