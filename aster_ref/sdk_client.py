@@ -177,7 +177,7 @@ class AsterBridge:
 
     async def call(self, tool: str, input: dict[str, Any] | None = None) -> Any:
         """Call ``tool`` and return its result; raise ToolError if it fails or is refused."""
-        pending = _Pending(tool, input or {})
+        pending = _Pending(tool, {} if input is None else input)  # [] is the caller's, for the bridge to refuse
         if self.coalesce:
             self._queue.append(pending)
             if len(self._queue) == 1:  # the first call of this tick sends them all, once the tick is over

@@ -75,6 +75,16 @@ async def test_unknown_schema_is_a_bridge_error(
     assert str(error.value) == messages.BRIDGE_HTTP_ERROR.format(status=404, error="unknown tool: Nope")
 
 
+@pytest.mark.parametrize("coalesce", [True, False])
+async def test_an_input_that_is_not_an_object_is_sent_as_given_and_refused(
+    bridge_server: HTTPBridgeServer, coalesce: bool
+) -> None:
+    async with AsterBridge(bridge_server.url, coalesce=coalesce) as bridge:
+        with pytest.raises(BridgeError) as error:
+            await bridge.call("Read", [])
+    assert str(error.value) == messages.BRIDGE_HTTP_ERROR.format(status=400, error=messages.INPUT_NOT_OBJECT)
+
+
 async def test_wrong_token_is_a_bridge_error(registry: Registry) -> None:
     async with (
         HTTPBridgeServer(ToolBridge(registry), "127.0.0.1", 0, token="t") as server,
