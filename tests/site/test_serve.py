@@ -19,25 +19,24 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def test_mkdocs_serve_answers_in_both_languages():
+def test_mkdocs_serve_answers_in_both_languages(tmp_path):
     port = free_port()
-    server = subprocess.Popen(
-        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"],
-        cwd=REPO,
-        env=mkdocs_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = tmp_path / "serve.log"  # a file, not a pipe nobody reads while serve logs every request
+    with log.open("w") as stderr:
+        server = subprocess.Popen(
+            [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"],
+            cwd=REPO,
+            env=mkdocs_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
     try:
         deadline = time.monotonic() + STARTUP_LIMIT
         zh = None
         while zh is None and server.poll() is None and time.monotonic() < deadline:
             time.sleep(0.5)
             zh = fetch(f"http://127.0.0.1:{port}/troubleshooting.html")
-        assert zh is not None, (
-            f"mkdocs serve did not answer: {server.stderr.read() if server.poll() is not None else ''}"
-        )
+        assert zh is not None, f"mkdocs serve did not answer: {log.read_text() if server.poll() is not None else ''}"
         assert "故障排除" in zh
         expected = {
             "en/troubleshooting.html": "Troubleshooting",
