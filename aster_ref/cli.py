@@ -145,7 +145,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return RunService(bound.port, lambda: bound.bridge.list(CODE_EXECUTION))
 
     try:
-        event_loop_runner()(server.serve_forever(alongside=run_service))
+        event_loop_runner()(server.serve_forever(alongside=run_service, stop_on_stdin_eof=args.exit_on_stdin_eof))
     except OSError as exc:
         address = format_address(args.host, args.port)
         print(
@@ -390,6 +390,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=LOG_LEVELS,
         default="info",
         help="info logs a line per tool call on stderr; warning logs only problems (and saves their cost)",
+    )
+    serve.add_argument(
+        "--exit-on-stdin-eof",
+        action="store_true",
+        help="stop when standard input closes: a program that starts serve holds it, so serve ends with it",
     )
     serve.set_defaults(handler=cmd_serve)
 

@@ -13,6 +13,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -458,17 +459,28 @@ class HTTPBridgeServer:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.shutdown()
 
-    async def serve_forever(self, alongside: Alongside | None = None) -> None:
+    async def serve_forever(self, alongside: Alongside | None = None, *, stop_on_stdin_eof: bool = False) -> None:
         """Start, print the listening line, serve until SIGINT/SIGTERM/SIGHUP, then shut down cleanly.
 
         ``alongside(server)`` is a context entered once the port is bound, before the listening line
-        (``aster-ref serve`` runs its run socket in it).
+        (``aster-ref serve`` runs its run socket in it). With ``stop_on_stdin_eof``, standard input
+        reaching its end stops it too: a program that starts the bridge holds the pipe, and its exit,
+        however it ends, closes it.
         """
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         # Before the listening line: a signal right after it stops cleanly. SIGHUP: the terminal closed.
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(sig, stop.set)
+        if stop_on_stdin_eof:
+            stdin = sys.stdin.fileno()
+
+            def read_stdin() -> None:
+                if not os.read(stdin, 4096):
+                    loop.remove_reader(stdin)
+                    stop.set()
+
+            loop.add_reader(stdin, read_stdin)
         await self.start_async()
         try:
             async with AsyncExitStack() as stack:

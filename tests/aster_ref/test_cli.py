@@ -707,6 +707,42 @@ def test_serve_stops_cleanly_on_a_signal_and_cleans_up_its_runs(
         client.wait()
 
 
+def test_serve_stops_when_the_program_holding_its_stdin_is_gone(workspace: Path) -> None:
+    # What the Go mirror relies on: it holds serve's stdin, and its exit, however it ends, closes the pipe.
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", "0", "--root", str(workspace), "--exit-on-stdin-eof"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert LISTENING.fullmatch(process.stdout.readline().strip())
+        process.stdin.close()
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_without_the_flag_serve_ignores_its_stdin(workspace: Path) -> None:
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", "0", "--root", str(workspace)],
+        stdin=subprocess.DEVNULL,  # at its end from the start
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        match = LISTENING.fullmatch(process.stdout.readline().strip())
+        with urllib.request.urlopen(f"http://127.0.0.1:{match.group(1)}/health", timeout=10) as answer:
+            assert answer.status == 200
+        assert process.poll() is None
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_serve_removes_run_sockets_left_by_killed_serves(workspace: Path, own_run_sockets: Path) -> None:
     directory = own_run_sockets / "aster-ref"
     directory.mkdir(mode=0o700, exist_ok=True)

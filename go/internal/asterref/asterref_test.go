@@ -83,6 +83,27 @@ func TestServeReportsTheReferencesMessage(t *testing.T) {
 	}
 }
 
+func TestServeEndsWhenItsLifelineCloses(t *testing.T) {
+	if _, err := Locate(); err != nil {
+		t.Skip(err)
+	}
+	server, err := Serve("localhost", "0", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the exit of this process does, however it ends, without Stop.
+	server.lifeline.Close()
+	select {
+	case <-server.exited:
+		if server.waitErr != nil {
+			t.Fatalf("aster-ref serve ended with %v, want a clean exit", server.waitErr)
+		}
+	case <-time.After(30 * time.Second):
+		_ = server.cmd.Process.Kill()
+		t.Fatal("aster-ref serve kept running after its lifeline closed")
+	}
+}
+
 // fakeReference makes ASTER_REF a script that prints output on stderr and exits with code.
 func fakeReference(t *testing.T, output string, code int) {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -24,12 +25,16 @@ type Server struct {
 	exited  chan struct{}
 	waitErr error
 	output  *lineLog
+	// The write end of serve's stdin, never written: when this process exits, however it ends
+	// (os.Exit, log.Fatal, a panic, no Shutdown), the pipe closes and serve stops (--exit-on-stdin-eof),
+	// as upstream's in-process server ends with its program.
+	lifeline io.WriteCloser
 }
 
 // Serve starts `aster-ref serve` for the built-in tools in root and returns once it
 // listens, or with the reference's own message when it cannot (port taken, bad root...).
 func Serve(host, port, root string) (*Server, error) {
-	args := []string{"serve", "--port", port, "--root", root}
+	args := []string{"serve", "--port", port, "--root", root, "--exit-on-stdin-eof"}
 	if host != "" {
 		args = append(args, "--host", host)
 	}
@@ -40,10 +45,14 @@ func Serve(host, port, root string) (*Server, error) {
 	output := &lineLog{listening: make(chan struct{})}
 	cmd.Stdout = output
 	cmd.Stderr = output
+	lifeline, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("start aster-ref serve: %w", err)
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start aster-ref serve: %w", err)
 	}
-	server := &Server{cmd: cmd, exited: make(chan struct{}), output: output}
+	server := &Server{cmd: cmd, exited: make(chan struct{}), output: output, lifeline: lifeline}
 	go func() {
 		server.waitErr = cmd.Wait()
 		close(server.exited)
