@@ -1,3 +1,4 @@
+// doctest: needs free port 9000
 // Template for "修改端口 / change the port": the block points CodeExecute at a URL and
 // creates `server` on an address. bridge is an observer (doctest.Bridge) and codeExec
 // records the URLs it is given, so the template checks the block's own values:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from aster_ref import cli, defaults, messages, runsocket
+from aster_ref.tools import BUILTIN_NAMES
 from doctest_harness import go_runner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,6 +82,9 @@ def test_the_go_run_socket_client_speaks_the_references_protocol():
     assert hosts and set(re.findall(r'"([^"]+)"', hosts.group(1))) == runsocket.LOOPBACK_HOSTS
     assert go_number_constant(asterref / "runtime.go", "exitUsage") == cli.EXIT_USAGE
     assert go_string_constant(asterref / "runtime.go", "tokenVariable") == defaults.TOKEN_ENV
+    assert go_string_constant(asterref / "tool.go", "DefaultBridgeURL") == defaults.DEFAULT_BRIDGE_URL
+    names = re.search(r"BuiltinNames = \[\]string\{(.*)\}", (asterref / "tool.go").read_text())
+    assert names and tuple(re.findall(r'"([^"]+)"', names.group(1))) == BUILTIN_NAMES
 
 
 def test_go_copies_of_reference_messages_agree():

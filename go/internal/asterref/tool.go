@@ -11,6 +11,9 @@ import (
 	"github.com/astercloud/aster/pkg/tools"
 )
 
+// DefaultBridgeURL is where code calls tools when no URL is set (aster_ref.defaults.DEFAULT_BRIDGE_URL).
+const DefaultBridgeURL = "http://localhost:8080"
+
 // BuiltinNames are the reference's built-in tools, the only ones `aster-ref serve` can serve.
 var BuiltinNames = []string{"Read", "Write", "Glob", "Grep", "Bash"}
 

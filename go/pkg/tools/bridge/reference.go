@@ -8,7 +8,7 @@ import (
 )
 
 // defaultBridgeURL is where upstream's prelude calls tools when no URL is set.
-const defaultBridgeURL = "http://localhost:8080"
+const defaultBridgeURL = asterref.DefaultBridgeURL
 
 // wrappedProgram is the program Execute runs: the SDK prelude, then the code. The reference
 // wraps it where it runs it (in `aster-ref serve`, or in the one `aster-ref run` of a cold

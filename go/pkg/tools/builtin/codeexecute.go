@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/astercloud/aster/internal/asterref"
 	"github.com/astercloud/aster/pkg/tools"
 	"github.com/astercloud/aster/pkg/tools/bridge"
 )
@@ -26,7 +27,7 @@ func NewCodeExecuteToolWithBridge(toolBridge *bridge.ToolBridge) *CodeExecuteToo
 	return &CodeExecuteTool{
 		runtime:    bridge.NewPythonRuntime(nil),
 		toolBridge: toolBridge,
-		bridgeURL:  "http://localhost:8080",
+		bridgeURL:  asterref.DefaultBridgeURL,
 	}
 }
 
