@@ -172,7 +172,8 @@ def test_free_ports_come_from_the_template_header_and_the_block():
     assert free_ports_needed({"go": "manual_start"}, REPO, PAGE_BLOCKS["manual_start"]) == [8080]
     moved = PAGE_BLOCKS["manual_start"].replace("8080", "18080")
     assert free_ports_needed({"go": "manual_start"}, REPO, moved) == []
-    assert free_ports_needed({"go": "change_port"}, REPO) == []
+    assert free_ports_needed({"go": "change_port"}, REPO, PAGE_BLOCKS["change_port"]) == [9000]
+    assert free_ports_needed({"go": "pprof"}, REPO, "no port named here") == []
     assert free_ports_needed({}, REPO) == []
 
 
