@@ -46,7 +46,10 @@ func Command(args ...string) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	return exec.Command(path, args...), nil
+	cmd := exec.Command(path, args...)
+	// Once it exits (or is killed), stop waiting for output a process it left behind still holds open.
+	cmd.WaitDelay = InterruptGrace
+	return cmd, nil
 }
 
 // Result is what a finished aster-ref command printed and its exit code.

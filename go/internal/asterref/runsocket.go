@@ -106,7 +106,14 @@ func exchange(ctx context.Context, conn *net.UnixConn, request *runRequest) (*Ex
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Write(append(line, '\n')); err != nil {
+	// A serve that accepted but does not read (stopped, or busy) must not hold a cancelled run.
+	stopWriting := context.AfterFunc(ctx, func() { _ = conn.SetWriteDeadline(time.Now()) })
+	_, err = conn.Write(append(line, '\n'))
+	stopWriting()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, errRunSocketClosed
 	}
 	answers := make(chan *runAnswer, 1)

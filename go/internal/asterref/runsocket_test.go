@@ -436,3 +436,39 @@ func TestASocketAnotherUserListensOnIsNotUsed(t *testing.T) {
 		t.Errorf("aster-ref calls: %q", calls)
 	}
 }
+
+func TestCancellingWhileServeReadsNothingReturns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stuck.sock")
+	listener, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	go func() {
+		accepted, err := listener.Accept()
+		if err == nil {
+			defer accepted.Close()
+			time.Sleep(time.Minute) // accepts, never reads: a stopped or stuck serve
+		}
+	}()
+	conn, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := string(make([]byte, 8<<20)) // far more than the socket buffers hold
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := exchange(ctx, conn, &runRequest{Version: protocolVersion, Code: &code})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("got %v, want the context's error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the run did not return after its context ended")
+	}
+}
