@@ -448,10 +448,11 @@ class _Parser:
                     found=_describe(node),
                 )
                 raise self.error(node.line - self.first_line, message)
-        for node in block.slot("title") or ():
-            if not isinstance(node, Text):
-                message = errors.SLOT_NOT_INLINE.format(slot="title", name=block.name, found=_describe(node))
-                raise self.error(node.line - self.first_line, message)
+        for slot in sorted(spec.inline_slots):
+            for node in block.slot(slot) or ():
+                if not isinstance(node, Text):
+                    message = errors.SLOT_NOT_INLINE.format(slot=slot, name=block.name, found=_describe(node))
+                    raise self.error(node.line - self.first_line, message)
 
 
 def _yaml_mapping(source: str) -> dict[str, Any] | None:

@@ -151,6 +151,11 @@ CASES = {
         3,
         errors.SLOT_NOT_INLINE.format(slot="title", name="note", found="a code fence"),
     ),
+    "fence-in-summary-slot": (
+        "::callout\n#summary\nClick me\n```bash\necho hi\n```\n#content\nBody text\n::\n",
+        4,
+        errors.SLOT_NOT_INLINE.format(slot="summary", name="callout", found="a code fence"),
+    ),
     "code-group-fence-without-title": (
         "::code-group\n```\nx\n```\n::\n",
         2,
