@@ -450,7 +450,7 @@ class _Parser:
                 raise self.error(node.line - self.first_line, message)
         for slot in sorted(spec.inline_slots):
             for node in block.slot(slot) or ():
-                if not isinstance(node, Text):
+                if not isinstance(node, Text) and not _is_filler(node):
                     message = errors.SLOT_NOT_INLINE.format(slot=slot, name=block.name, found=_describe(node))
                     raise self.error(node.line - self.first_line, message)
 
@@ -489,7 +489,7 @@ def _describe(node: Node) -> str:
         return "a code fence"
     if isinstance(node, Text):
         return f"text {node.text.strip()!r}"
-    return "front matter"
+    return "an HTML comment" if node.comment else "front matter"
 
 
 def dedent(line: str, width: int) -> str:

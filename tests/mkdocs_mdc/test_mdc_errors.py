@@ -9,6 +9,7 @@ import pytest
 from mkdocs_mdc import MdcError, convert, errors, iter_fences
 from mkdocs_mdc.components import COMPONENTS, INLINE_COMPONENTS
 from mkdocs_mdc.icons import DEFAULT_FALLBACK_ICON
+from mkdocs_mdc.parser import Raw, _describe
 
 KNOWN = ", ".join(sorted(COMPONENTS))
 COLORS = ", ".join(sorted(COMPONENTS["alert"].choices["type"]))
@@ -175,6 +176,10 @@ def test_error(source: str, line: int, message: str | None) -> None:
     with pytest.raises(MdcError) as listed:
         iter_fences(source, "docs/page.md")
     assert str(listed.value) == str(converted.value)
+
+
+def test_a_comment_is_described_as_one() -> None:
+    assert _describe(Raw(1, ("<!-- note -->",), comment=True)) == "an HTML comment"
 
 
 def test_first_line_offsets_error_lines() -> None:
