@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mkdocs_mdc import errors
+from mkdocs_mdc.yaml_data import YamlDataError, load_mapping
 
 _PREFIX = re.compile(r"^(?P<number>\d+)\.(?P<name>.+)$")
 _HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)
@@ -102,13 +101,13 @@ def _folder_meta(folder: Path) -> dict[str, Any]:
     for name in _FOLDER_META:
         path = folder / name
         if path.is_file():
-            return _yaml_mapping(path.read_text(encoding="utf-8"), path)
+            return _yaml_mapping(path.read_text(encoding="utf-8"), path, first_line=1)
     return {}
 
 
 def _front_matter(text: str, path: Path) -> dict[str, Any]:
     match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
-    return _yaml_mapping(match["yaml"] or "", path) if match else {}
+    return _yaml_mapping(match["yaml"] or "", path, first_line=2) if match else {}
 
 
 def _nav_title(meta: dict[str, Any]) -> str | None:
@@ -123,13 +122,13 @@ def _first_heading(text: str) -> str | None:
     return match["title"] if match else None
 
 
-def _yaml_mapping(source: str, path: Path) -> dict[str, Any]:
+def _yaml_mapping(source: str, path: Path, *, first_line: int) -> dict[str, Any]:
+    """`source`, which starts at line `first_line` of `path`, as a mapping; raises ImportError_."""
     try:
-        value = yaml.safe_load(source)
-    except yaml.YAMLError as error:
-        raise ImportError_(errors.IMPORT_BAD_YAML.format(path=path, reason=" ".join(str(error).split()))) from None
+        value = load_mapping(source)
+    except YamlDataError as error:
+        line = first_line + error.line
+        raise ImportError_(errors.IMPORT_BAD_YAML.format(path=path, line=line, reason=error.reason)) from None
     if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ImportError_(errors.IMPORT_BAD_YAML.format(path=path, reason="not a mapping"))
+        raise ImportError_(errors.IMPORT_YAML_NOT_MAPPING.format(path=path, line=first_line))
     return value

@@ -55,6 +55,7 @@ UNKNOWN_COMPONENT = "unknown component '{name}' (known: {known})"
 UNKNOWN_INLINE_COMPONENT = "unknown inline component ':{name}' (known: {known})"
 UNPARSABLE_PROPS = "unparsable props '{text}': {reason}"
 UNPARSABLE_YAML_PROPS = "unparsable YAML props of '{name}': {reason}"
+BOUND_PROP_NOT_DATA = "value of ':{key}' is not JSON: {value!r}"
 YAML_PROPS_NOT_MAPPING = "YAML props of '{name}' must be a mapping of prop names to values"
 CONTENT_NOT_ALLOWED = "'{parent}' may only contain {allowed}; found {found}"
 SLOT_NOT_INLINE = "slot '#{slot}' of '{name}' must be plain text, found {found}"
@@ -71,7 +72,8 @@ UNKNOWN_COMPONENT_KEPT = "unknown component '{name}' kept as plain content (stri
 # `python -m mkdocs_mdc import`
 IMPORT_NOT_A_FOLDER = "{path}: not a folder; give the Docus content/ folder"
 IMPORT_SAME_NAME = "{first} and {second} would both be written as '{name}': rename one"
-IMPORT_BAD_YAML = "{path}: unreadable YAML: {reason}"
+IMPORT_BAD_YAML = "{path}:{line}: unreadable YAML: {reason}"
+IMPORT_YAML_NOT_MAPPING = "{path}:{line}: YAML must be a mapping of keys to values"
 IMPORT_SUMMARY = "imported {pages} pages and {files} other files into {out}"
 
 # `python -m mkdocs_mdc convert --strict`

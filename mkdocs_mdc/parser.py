@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from mkdocs_mdc import errors
 from mkdocs_mdc.components import COMPONENTS, INLINE_COMPONENTS, Component, prop_name
 from mkdocs_mdc.inline import Inline, Segment, split_inline
 from mkdocs_mdc.props import PropsSyntaxError, parse_props
+from mkdocs_mdc.yaml_data import YamlDataError, load_mapping
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 _OPENER = re.compile(
@@ -312,17 +311,15 @@ class _Parser:
             raise self.error(start, errors.UNCLOSED_YAML_PROPS.format(name=name))
         source = "\n".join(dedent(line, indent) for line in self.lines[start + 1 : end])
         try:
-            props = yaml.safe_load(source)
-        except yaml.YAMLError as error:
-            reason = " ".join(str(error).split())
-            raise self.error(start, errors.UNPARSABLE_YAML_PROPS.format(name=name, reason=reason)) from None
+            props = load_mapping(source)
+        except YamlDataError as error:
+            message = errors.UNPARSABLE_YAML_PROPS.format(name=name, reason=error.reason)
+            raise self.error(start + 1 + error.line, message) from None
         if props is None:
-            props = {}
-        if not isinstance(props, dict):
             raise self.error(start, errors.YAML_PROPS_NOT_MAPPING.format(name=name))
         self.index = end + 1
         # remark-mdc marks bound props `:key:` in YAML too; YAML values are already data.
-        return {str(key).removeprefix(":"): value for key, value in props.items()}
+        return {key.removeprefix(":"): value for key, value in props.items()}
 
     def check_props(self, index: int, spec: Component, props: dict[str, Any], *, has_text: bool = False) -> None:
         """Warn about and drop the props `spec` does not know or whose value it does not know; `props` keeps
@@ -376,7 +373,7 @@ class _Parser:
             close = next((i for i in range(following, len(self.lines)) if self.lines[i].strip() == "---"), None)
             if close is not None:
                 end, source = close, "\n".join(line.strip() for line in self.lines[following:close])
-        props = _yaml_mapping(source) if source else {}
+        props = _recoverable_props(source) if source else {}
         if props is None:
             end, props = start, {}
         lines = (
@@ -396,7 +393,7 @@ class _Parser:
         close = next((i for i in range(first + 1, len(self.lines)) if self.lines[i].strip() == "---"), None)
         if close is None:
             return
-        props = _yaml_mapping("\n".join(line.strip() for line in self.lines[first + 1 : close]))
+        props = _recoverable_props("\n".join(line.strip() for line in self.lines[first + 1 : close]))
         if not props or any(prop_name(key) not in spec.props for key in props):
             return
         opener = self.lines[start].strip()
@@ -455,13 +452,12 @@ class _Parser:
                     raise self.error(node.line - self.first_line, message)
 
 
-def _yaml_mapping(source: str) -> dict[str, Any] | None:
-    """`source` read as a YAML mapping, or None when it is not one."""
+def _recoverable_props(source: str) -> dict[str, Any] | None:
+    """The props a formatter cut off, or None when they are not a readable mapping (then the fix has none)."""
     try:
-        value = yaml.safe_load(source)
-    except yaml.YAMLError:
+        return load_mapping(source)
+    except YamlDataError:
         return None
-    return {str(key): item for key, item in value.items()} if isinstance(value, dict) else None
 
 
 def _inline_opener(opener: str, props: dict[str, Any]) -> str:
