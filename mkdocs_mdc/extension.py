@@ -18,7 +18,8 @@ from markdown.preprocessors import Preprocessor
 from mkdocs_mdc.icons import DEFAULT_FALLBACK_ICON, IconResolver, export_icons
 
 # What the converted Markdown needs: each extension, the processor that shows it is loaded (not every extension
-# is listed in md.registeredExtensions), and the settings it needs.
+# is listed in md.registeredExtensions) when that processor comes from the extension's module (plain fenced_code
+# registers "fenced_code_block" too), and the settings it needs.
 REQUIRED_EXTENSIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "admonition": ("admonition", {}),
     "attr_list": ("attr_list", {}),
@@ -45,7 +46,10 @@ class MdcExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # Python-Markdown's name
         for name, (processor, settings) in REQUIRED_EXTENSIONS.items():
             registries = (md.preprocessors, md.parser.blockprocessors, md.treeprocessors)
-            if not any(processor in registry for registry in registries):
+            modules = {name, f"markdown.extensions.{name}"}
+            if not any(
+                processor in registry and type(registry[processor]).__module__ in modules for registry in registries
+            ):
                 md.registerExtensions([name], {name: settings})
         if "emoji" not in md.inlinePatterns:
             from material.extensions import emoji  # Material only for this default
