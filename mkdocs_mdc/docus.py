@@ -18,7 +18,8 @@ from mkdocs_mdc import errors
 from mkdocs_mdc.yaml_data import YamlDataError, load_mapping
 
 _PREFIX = re.compile(r"^(?P<number>\d+)\.(?P<name>.+)$")
-_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)
+_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$")
+_FENCE = re.compile(r"^[ \t]*(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _FOLDER_META = (".navigation.yml", ".navigation.yaml", "_dir.yml", "_dir.yaml")
 
@@ -118,8 +119,19 @@ def _nav_title(meta: dict[str, Any]) -> str | None:
 
 
 def _first_heading(text: str) -> str | None:
-    match = _HEADING.search(text)
-    return match["title"] if match else None
+    """The first `# title` after the front matter (whose `# comments` are YAML) and outside code fences."""
+    text = text.replace("\r\n", "\n")
+    front_matter = _FRONT_MATTER.match(text)
+    fence: str | None = None  # the marker of the open fence
+    for line in text[front_matter.end() if front_matter else 0 :].split("\n"):
+        if marker := _FENCE.match(line):
+            if fence is None:
+                fence = marker["marker"]
+            elif marker["marker"].startswith(fence) and not marker["info"].strip():
+                fence = None
+        elif fence is None and (heading := _HEADING.match(line)):
+            return heading["title"]
+    return None
 
 
 def _yaml_mapping(source: str, path: Path, *, first_line: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 
 from mkdocs_mdc import errors
 from mkdocs_mdc.components import COMPONENTS
+from mkdocs_mdc.docus import import_docus
 
 SEED = Path(__file__).parent / "fixtures" / "troubleshooting.zh.md"  # a copy of the seed page
 FIXTURE = Path(__file__).parent / "fixtures" / "all_components.md"
@@ -167,3 +168,15 @@ def test_import_errors(tmp_path: Path, files: dict[str, str], message) -> None:
 def test_import_of_a_missing_folder(tmp_path: Path) -> None:
     result = run_import(str(tmp_path / "nope"), str(tmp_path / "docs"))
     assert (result.returncode, result.stderr) == (1, errors.IMPORT_NOT_A_FOLDER.format(path=tmp_path / "nope") + "\n")
+
+
+def test_nav_title_is_the_first_heading_after_front_matter_and_outside_fences(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    page = "---\n# a YAML comment\ndescription: x\n---\n```bash\n# a shell comment\n```\n\n# Real title\n"
+    (content / "1.page.md").write_text(page, encoding="utf-8")
+    (content / "2.code-only.md").write_text("````md\n```\n# inside\n```\n````\n", encoding="utf-8")
+    assert import_docus(content, tmp_path / "docs").nav == [
+        {"Real title": "page.md"},
+        {"Code only": "code-only.md"},
+    ]
