@@ -79,7 +79,6 @@ class Section:
     """The default slot (name "default") or a named slot (`#title`) of a block."""
 
     name: str
-    line: int
     nodes: list[Node] = field(default_factory=list)
 
 
@@ -145,7 +144,7 @@ class _Parser:
         self.path = path
         self.first_line = first_line
         self.strict_unknown = strict_unknown
-        self.root = Section("default", first_line)
+        self.root = Section("default")
         self.stack: list[Block] = []
         self.index = 0
 
@@ -278,7 +277,7 @@ class _Parser:
             indent=match["indent"],
             props={**self.yaml_props(name, len(match["indent"])), **props},
             spec=spec,
-            sections=[Section("default", line)],
+            sections=[Section("default")],
         )
         if spec is not None:
             self.check_props(start, spec, block.props)
@@ -355,7 +354,7 @@ class _Parser:
             message = errors.UNKNOWN_SLOT.format(name=block.name, slot=name, known=known)
             errors.warn(self.path, self.first_line + self.index, message)
             name = "default"
-        block.sections.append(Section(name, self.first_line + self.index))
+        block.sections.append(Section(name))
         self.index += 1
 
     # A formatter's damage
@@ -508,7 +507,6 @@ def _parse_info(info: str) -> tuple[str, str | None, str]:
 __all__ = [
     "Block",
     "Fence",
-    "Inline",
     "Node",
     "Raw",
     "Section",
