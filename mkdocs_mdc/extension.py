@@ -15,7 +15,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from mkdocs_mdc.icons import DEFAULT_FALLBACK_ICON, IconResolver, export_icons
+from mkdocs_mdc.icons import DEFAULT_CACHE_DIR, DEFAULT_FALLBACK_ICON, EMOJI, IconResolver, export_icons
 
 # What the converted Markdown needs: each extension, the processor that shows it is loaded (not every extension
 # is listed in md.registeredExtensions) when that processor comes from the extension's module (plain fenced_code
@@ -28,7 +28,6 @@ REQUIRED_EXTENSIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "pymdownx.superfences": ("fenced_code_block", {}),
     "pymdownx.tabbed": ("tabbed", {"alternate_style": True}),
 }
-EMOJI = "pymdownx.emoji"
 # Emoji indexes that read `custom_icons`, by module and function name.
 _ICON_INDEXES = {("material.extensions.emoji", "twemoji"), ("zensical.extensions.emoji", "twemoji")}
 
@@ -39,7 +38,7 @@ class MdcExtension(Extension):
             "path": ["<string>", "the page's name in errors and warnings (Zensical's page path when it has one)"],
             "strict_unknown": [True, "fail on unknown components; off: keep their content, with a warning"],
             "fallback_icon": [DEFAULT_FALLBACK_ICON, "shown (with a warning) for an icon no installed set has"],
-            "cache_dir": [".cache/plugin/mdc", "where the icon sets Material lacks are exported"],
+            "cache_dir": [DEFAULT_CACHE_DIR, "where the icon sets Material lacks are exported"],
         }
         super().__init__(**kwargs)
 
