@@ -11,7 +11,8 @@ from pathlib import Path
 import yaml
 
 from mkdocs_mdc import MdcError, convert, errors
-from mkdocs_mdc.docus import ImportError_, import_docus
+from mkdocs_mdc.docus import ImportError_, plan_import
+from mkdocs_mdc.errors import UnreadableFile, read_text
 from mkdocs_mdc.icons import IconResolver
 
 
@@ -65,33 +66,36 @@ def _convert(files: list[Path], *, strict_unknown: bool) -> int:
     status = 0
     for path in files:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path)
             sys.stdout.write(convert(text, str(path), strict_unknown=strict_unknown, icons=icons))
-        except MdcError as error:
+        except (MdcError, UnreadableFile) as error:
             print(error, file=sys.stderr)
-            status = 1
-        except OSError as error:
-            print(f"{path}: {error.strerror}", file=sys.stderr)
             status = 1
     return status
 
 
 def _import(content: Path, out: Path, nav_file: Path | None) -> int:
-    """Copy the tree, then check that every page converts: each problem is reported by FILE:LINE."""
+    """Check the tree and plan every file before writing any, copy it, then check that every page converts:
+    each problem is reported by FILE:LINE."""
     try:
-        imported = import_docus(content, out)
-    except ImportError_ as error:
+        imported = plan_import(content, out)
+        imported.refuse_existing()
+        nav = yaml.safe_dump({"nav": imported.nav}, allow_unicode=True, sort_keys=False)
+        if nav_file is not None:
+            nav_file.write_text(nav, encoding="utf-8")
+        imported.write()
+    except (ImportError_, UnreadableFile) as error:
         print(error, file=sys.stderr)
         return 1
-    nav = yaml.safe_dump({"nav": imported.nav}, allow_unicode=True, sort_keys=False)
+    except OSError as error:
+        print(errors.FILE_PROBLEM.format(path=error.filename, reason=error.strerror), file=sys.stderr)
+        return 1
     sys.stdout.write(nav)
-    if nav_file is not None:
-        nav_file.write_text(nav, encoding="utf-8")
     status = 0
     icons = IconResolver()
     for page in imported.pages:
         try:
-            convert(page.read_text(encoding="utf-8"), str(page), icons=icons)
+            convert(read_text(page), str(page), icons=icons)
         except MdcError as error:
             print(error, file=sys.stderr)
             status = 1

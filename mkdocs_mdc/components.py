@@ -58,6 +58,8 @@ _VARIANTS = frozenset({"solid", "outline", "soft", "subtle", "ghost", "link"})
 _TARGETS = frozenset({"_blank", "_self", "_parent", "_top"})
 # `{.name}` (class) and `{#id}` may be written on any component: Vue passes them to its root element.
 HTML_ATTRIBUTES = frozenset({"class", "id", "style"})
+# Slots the renderer writes as a title line, so they may hold only plain text.
+TITLE_SLOTS = frozenset({"title", "summary"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,11 @@ class Component:
     inline_body: bool = False
     # The prop it cannot render without (the `[text]` of an inline component stands in for it).
     required: str | None = None
+
+    @property
+    def inline_slots(self) -> frozenset[str]:
+        """Its slots that render as a title: plain text only."""
+        return self.slots & TITLE_SLOTS
 
     def describe_children(self) -> str:
         if self.fences_only:

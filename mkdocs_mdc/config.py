@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from mkdocs_mdc.icons import DEFAULT_FALLBACK_ICON
+from mkdocs_mdc.icons import DEFAULT_CACHE_DIR, DEFAULT_FALLBACK_ICON
 
 
 class MdcConfig(base.Config):
@@ -14,4 +14,4 @@ class MdcConfig(base.Config):
     # Shown (with a build warning) for an icon no installed set has.
     fallback_icon = c.Type(str, default=DEFAULT_FALLBACK_ICON)
     # Where Lucide's SVGs are exported for Material, relative to mkdocs.yml (like Material's own caches).
-    cache_dir = c.Type(str, default=".cache/plugin/mdc")
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)

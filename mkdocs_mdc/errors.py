@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 # Under MkDocs' logger, so `mkdocs build --strict` counts the converter's warnings.
 log = logging.getLogger("mkdocs.plugins.mdc")
@@ -19,6 +20,21 @@ class MdcError(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read as UTF-8 text; ``str()`` is ``PATH: reason``."""
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of `path`; raises UnreadableFile."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UnreadableFile(FILE_PROBLEM.format(path=path, reason=error.strerror)) from None
+    except UnicodeDecodeError as error:
+        reason = NOT_UTF8.format(byte=error.object[error.start], offset=error.start)
+        raise UnreadableFile(FILE_PROBLEM.format(path=path, reason=reason)) from None
 
 
 def warn(path: str, line: int, message: str) -> None:
@@ -55,6 +71,7 @@ UNKNOWN_COMPONENT = "unknown component '{name}' (known: {known})"
 UNKNOWN_INLINE_COMPONENT = "unknown inline component ':{name}' (known: {known})"
 UNPARSABLE_PROPS = "unparsable props '{text}': {reason}"
 UNPARSABLE_YAML_PROPS = "unparsable YAML props of '{name}': {reason}"
+BOUND_PROP_NOT_DATA = "value of ':{key}' is not JSON: {value!r}"
 YAML_PROPS_NOT_MAPPING = "YAML props of '{name}' must be a mapping of prop names to values"
 CONTENT_NOT_ALLOWED = "'{parent}' may only contain {allowed}; found {found}"
 SLOT_NOT_INLINE = "slot '#{slot}' of '{name}' must be plain text, found {found}"
@@ -68,10 +85,16 @@ UNKNOWN_SLOT = "component '{name}' has no slot '#{slot}' (slots: {known}); its c
 ICON_NOT_FOUND = "icon '{icon}' not found; using '{fallback}'"
 UNKNOWN_COMPONENT_KEPT = "unknown component '{name}' kept as plain content (strict_unknown is off)"
 
+# Files the command line reads or writes
+FILE_PROBLEM = "{path}: {reason}"
+NOT_UTF8 = "not UTF-8 text (byte 0x{byte:02x} at offset {offset}); save it as UTF-8"
+
 # `python -m mkdocs_mdc import`
+IMPORT_WOULD_OVERWRITE = "refusing to write over these files (remove them or import into an empty folder):\n{files}"
 IMPORT_NOT_A_FOLDER = "{path}: not a folder; give the Docus content/ folder"
 IMPORT_SAME_NAME = "{first} and {second} would both be written as '{name}': rename one"
-IMPORT_BAD_YAML = "{path}: unreadable YAML: {reason}"
+IMPORT_BAD_YAML = "{path}:{line}: unreadable YAML: {reason}"
+IMPORT_YAML_NOT_MAPPING = "{path}:{line}: YAML must be a mapping of keys to values"
 IMPORT_SUMMARY = "imported {pages} pages and {files} other files into {out}"
 
 # `python -m mkdocs_mdc convert --strict`

@@ -15,10 +15,11 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from mkdocs_mdc.icons import DEFAULT_FALLBACK_ICON, IconResolver, export_icons
+from mkdocs_mdc.icons import DEFAULT_CACHE_DIR, DEFAULT_FALLBACK_ICON, EMOJI, IconResolver, export_icons
 
 # What the converted Markdown needs: each extension, the processor that shows it is loaded (not every extension
-# is listed in md.registeredExtensions), and the settings it needs.
+# is listed in md.registeredExtensions) when that processor comes from the extension's module (plain fenced_code
+# registers "fenced_code_block" too), and the settings it needs.
 REQUIRED_EXTENSIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "admonition": ("admonition", {}),
     "attr_list": ("attr_list", {}),
@@ -27,7 +28,6 @@ REQUIRED_EXTENSIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "pymdownx.superfences": ("fenced_code_block", {}),
     "pymdownx.tabbed": ("tabbed", {"alternate_style": True}),
 }
-EMOJI = "pymdownx.emoji"
 # Emoji indexes that read `custom_icons`, by module and function name.
 _ICON_INDEXES = {("material.extensions.emoji", "twemoji"), ("zensical.extensions.emoji", "twemoji")}
 
@@ -38,14 +38,17 @@ class MdcExtension(Extension):
             "path": ["<string>", "the page's name in errors and warnings (Zensical's page path when it has one)"],
             "strict_unknown": [True, "fail on unknown components; off: keep their content, with a warning"],
             "fallback_icon": [DEFAULT_FALLBACK_ICON, "shown (with a warning) for an icon no installed set has"],
-            "cache_dir": [".cache/plugin/mdc", "where the icon sets Material lacks are exported"],
+            "cache_dir": [DEFAULT_CACHE_DIR, "where the icon sets Material lacks are exported"],
         }
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # Python-Markdown's name
         for name, (processor, settings) in REQUIRED_EXTENSIONS.items():
             registries = (md.preprocessors, md.parser.blockprocessors, md.treeprocessors)
-            if not any(processor in registry for registry in registries):
+            modules = {name, f"markdown.extensions.{name}"}
+            if not any(
+                processor in registry and type(registry[processor]).__module__ in modules for registry in registries
+            ):
                 md.registerExtensions([name], {name: settings})
         if "emoji" not in md.inlinePatterns:
             from material.extensions import emoji  # Material only for this default

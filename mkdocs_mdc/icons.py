@@ -24,6 +24,10 @@ import material
 import py_phosphor_icons
 
 DEFAULT_FALLBACK_ICON = "i-lucide-circle-dashed"
+# Where the icon sets Material lacks are exported, relative to the working directory or mkdocs.yml (like
+# Material's own caches), and the extension that shows them.
+DEFAULT_CACHE_DIR = ".cache/plugin/mdc"
+EMOJI = "pymdownx.emoji"
 MATERIAL_ICONS = Path(material.__file__).parent / "templates" / ".icons"
 PHOSPHOR_SVGS = Path(py_phosphor_icons.__file__).parent / "svgs" / "flat"
 PHOSPHOR_WEIGHTS = ("bold", "duotone", "fill", "light", "thin")

@@ -7,7 +7,7 @@ from pathlib import Path
 from material.extensions import emoji as material_emoji
 from mkdocs.config.defaults import MkDocsConfig
 
-EMOJI = "pymdownx.emoji"
+from mkdocs_mdc.icons import EMOJI
 
 # What to paste into mkdocs.yml; the error message shows it.
 REQUIRED_SNIPPET = """\

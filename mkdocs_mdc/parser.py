@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from mkdocs_mdc import errors
 from mkdocs_mdc.components import COMPONENTS, INLINE_COMPONENTS, Component, prop_name
 from mkdocs_mdc.inline import Inline, Segment, split_inline
 from mkdocs_mdc.props import PropsSyntaxError, parse_props
+from mkdocs_mdc.yaml_data import YamlDataError, load_mapping
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 _OPENER = re.compile(
@@ -80,7 +79,6 @@ class Section:
     """The default slot (name "default") or a named slot (`#title`) of a block."""
 
     name: str
-    line: int
     nodes: list[Node] = field(default_factory=list)
 
 
@@ -146,7 +144,7 @@ class _Parser:
         self.path = path
         self.first_line = first_line
         self.strict_unknown = strict_unknown
-        self.root = Section("default", first_line)
+        self.root = Section("default")
         self.stack: list[Block] = []
         self.index = 0
 
@@ -279,7 +277,7 @@ class _Parser:
             indent=match["indent"],
             props={**self.yaml_props(name, len(match["indent"])), **props},
             spec=spec,
-            sections=[Section("default", line)],
+            sections=[Section("default")],
         )
         if spec is not None:
             self.check_props(start, spec, block.props)
@@ -312,17 +310,15 @@ class _Parser:
             raise self.error(start, errors.UNCLOSED_YAML_PROPS.format(name=name))
         source = "\n".join(dedent(line, indent) for line in self.lines[start + 1 : end])
         try:
-            props = yaml.safe_load(source)
-        except yaml.YAMLError as error:
-            reason = " ".join(str(error).split())
-            raise self.error(start, errors.UNPARSABLE_YAML_PROPS.format(name=name, reason=reason)) from None
+            props = load_mapping(source)
+        except YamlDataError as error:
+            message = errors.UNPARSABLE_YAML_PROPS.format(name=name, reason=error.reason)
+            raise self.error(start + 1 + error.line, message) from None
         if props is None:
-            props = {}
-        if not isinstance(props, dict):
             raise self.error(start, errors.YAML_PROPS_NOT_MAPPING.format(name=name))
         self.index = end + 1
         # remark-mdc marks bound props `:key:` in YAML too; YAML values are already data.
-        return {str(key).removeprefix(":"): value for key, value in props.items()}
+        return {key.removeprefix(":"): value for key, value in props.items()}
 
     def check_props(self, index: int, spec: Component, props: dict[str, Any], *, has_text: bool = False) -> None:
         """Warn about and drop the props `spec` does not know or whose value it does not know; `props` keeps
@@ -358,7 +354,7 @@ class _Parser:
             message = errors.UNKNOWN_SLOT.format(name=block.name, slot=name, known=known)
             errors.warn(self.path, self.first_line + self.index, message)
             name = "default"
-        block.sections.append(Section(name, self.first_line + self.index))
+        block.sections.append(Section(name))
         self.index += 1
 
     # A formatter's damage
@@ -376,7 +372,7 @@ class _Parser:
             close = next((i for i in range(following, len(self.lines)) if self.lines[i].strip() == "---"), None)
             if close is not None:
                 end, source = close, "\n".join(line.strip() for line in self.lines[following:close])
-        props = _yaml_mapping(source) if source else {}
+        props = _recoverable_props(source) if source else {}
         if props is None:
             end, props = start, {}
         lines = (
@@ -396,7 +392,7 @@ class _Parser:
         close = next((i for i in range(first + 1, len(self.lines)) if self.lines[i].strip() == "---"), None)
         if close is None:
             return
-        props = _yaml_mapping("\n".join(line.strip() for line in self.lines[first + 1 : close]))
+        props = _recoverable_props("\n".join(line.strip() for line in self.lines[first + 1 : close]))
         if not props or any(prop_name(key) not in spec.props for key in props):
             return
         opener = self.lines[start].strip()
@@ -448,19 +444,19 @@ class _Parser:
                     found=_describe(node),
                 )
                 raise self.error(node.line - self.first_line, message)
-        for node in block.slot("title") or ():
-            if not isinstance(node, Text):
-                message = errors.SLOT_NOT_INLINE.format(slot="title", name=block.name, found=_describe(node))
-                raise self.error(node.line - self.first_line, message)
+        for slot in sorted(spec.inline_slots):
+            for node in block.slot(slot) or ():
+                if not isinstance(node, Text) and not _is_filler(node):
+                    message = errors.SLOT_NOT_INLINE.format(slot=slot, name=block.name, found=_describe(node))
+                    raise self.error(node.line - self.first_line, message)
 
 
-def _yaml_mapping(source: str) -> dict[str, Any] | None:
-    """`source` read as a YAML mapping, or None when it is not one."""
+def _recoverable_props(source: str) -> dict[str, Any] | None:
+    """The props a formatter cut off, or None when they are not a readable mapping (then the fix has none)."""
     try:
-        value = yaml.safe_load(source)
-    except yaml.YAMLError:
+        return load_mapping(source)
+    except YamlDataError:
         return None
-    return {str(key): item for key, item in value.items()} if isinstance(value, dict) else None
 
 
 def _inline_opener(opener: str, props: dict[str, Any]) -> str:
@@ -488,7 +484,7 @@ def _describe(node: Node) -> str:
         return "a code fence"
     if isinstance(node, Text):
         return f"text {node.text.strip()!r}"
-    return "front matter"
+    return "an HTML comment" if node.comment else "front matter"
 
 
 def dedent(line: str, width: int) -> str:
@@ -511,7 +507,6 @@ def _parse_info(info: str) -> tuple[str, str | None, str]:
 __all__ = [
     "Block",
     "Fence",
-    "Inline",
     "Node",
     "Raw",
     "Section",

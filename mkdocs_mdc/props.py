@@ -6,7 +6,8 @@ import html
 import re
 from typing import Any
 
-import yaml
+from mkdocs_mdc import errors
+from mkdocs_mdc.yaml_data import YamlDataError, load_yaml
 
 _ATTRIBUTE = re.compile(
     r"""
@@ -24,9 +25,8 @@ class PropsSyntaxError(ValueError):
 
 
 def parse_props(text: str) -> dict[str, Any]:
-    """Parse `{...}` (braces included) into a dict; `:key` values are read as JSON/YAML."""
-    if not (text.startswith("{") and text.endswith("}")):
-        raise PropsSyntaxError("props must be wrapped in { }")
+    """Parse `{...}` (braces included, as the callers' patterns match it) into a dict; `:key` values are read
+    as JSON/YAML."""
     body = text[1:-1]
     props: dict[str, Any] = {}
     pos = 0
@@ -60,8 +60,8 @@ def _store(props: dict[str, Any], match: re.Match[str]) -> None:
         props[match["key"]] = True
     elif match["bind"]:
         try:
-            props[match["key"]] = yaml.safe_load(raw)
-        except yaml.YAMLError as error:
-            raise PropsSyntaxError(f"value of ':{match['key']}' is not JSON: {raw!r}") from error
+            props[match["key"]] = load_yaml(raw)
+        except YamlDataError as error:
+            raise PropsSyntaxError(errors.BOUND_PROP_NOT_DATA.format(key=match["key"], value=raw)) from error
     else:
         props[match["key"]] = raw

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from mkdocs_mdc import errors
+from mkdocs_mdc.__main__ import main
 from mkdocs_mdc.components import COMPONENTS
+from mkdocs_mdc.docus import import_docus
 
 SEED = Path(__file__).parent / "fixtures" / "troubleshooting.zh.md"  # a copy of the seed page
 FIXTURE = Path(__file__).parent / "fixtures" / "all_components.md"
@@ -48,6 +50,16 @@ def test_missing_file_exits_non_zero(tmp_path: Path) -> None:
         1,
         f"{tmp_path / 'nope.md'}: No such file or directory\n",
     )
+
+
+NOT_UTF8 = errors.NOT_UTF8.format(byte=0xFF, offset=4)
+
+
+def test_a_file_that_is_not_utf8_is_named_with_the_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "latin1.md"
+    page.write_bytes(b"# T\n\xff\n")
+    assert main(["convert", str(page)]) == 1
+    assert capsys.readouterr().err == errors.FILE_PROBLEM.format(path=page, reason=NOT_UTF8) + "\n"
 
 
 UNKNOWN_PROP_PAGE = '::alert{type="info" closable kind="x"}\nBody.\n::\n'
@@ -139,11 +151,21 @@ def test_import_reports_pages_that_do_not_convert_and_keeps_them(tmp_path: Path)
             lambda c: errors.IMPORT_SAME_NAME.format(first=c / "1.intro.md", second=c / "intro.md", name="intro.md"),
         ),
         (
-            {"1.guide/.navigation.yml": "title: [unclosed\n", "1.guide/1.a.md": "# A\n"},
-            None,  # the YAML library words the reason; the prefix is ours
+            {"1.guide/.navigation.yml": "icon: x\ntitle: a: b\n", "1.guide/1.a.md": "# A\n"},
+            lambda c: errors.IMPORT_BAD_YAML.format(
+                path=c / "1.guide" / ".navigation.yml", line=2, reason="mapping values are not allowed here"
+            ),
+        ),
+        (
+            {"1.a.md": "---\ntitle: A\ndate: 2024-02-30\n---\n# A\n"},
+            lambda c: errors.IMPORT_BAD_YAML.format(path=c / "1.a.md", line=2, reason="day is out of range for month"),
+        ),
+        (
+            {"1.a.md": "---\n- a\n---\n# A\n"},
+            lambda c: errors.IMPORT_YAML_NOT_MAPPING.format(path=c / "1.a.md", line=2),
         ),
     ],
-    ids=["two-files-one-name", "unreadable-navigation-yml"],
+    ids=["two-files-one-name", "unreadable-navigation-yml", "impossible-date-in-front-matter", "list-front-matter"],
 )
 def test_import_errors(tmp_path: Path, files: dict[str, str], message) -> None:
     content = tmp_path / "content"
@@ -151,14 +173,62 @@ def test_import_errors(tmp_path: Path, files: dict[str, str], message) -> None:
         (content / name).parent.mkdir(parents=True, exist_ok=True)
         (content / name).write_text(text, encoding="utf-8")
     result = run_import(str(content), str(tmp_path / "docs"))
-    assert result.returncode == 1
-    if message is None:
-        prefix = errors.IMPORT_BAD_YAML.format(path=content / "1.guide" / ".navigation.yml", reason="")
-        assert result.stderr.startswith(prefix)
-    else:
-        assert result.stderr == message(content) + "\n"
+    assert (result.returncode, result.stderr) == (1, message(content) + "\n")
+    assert not (tmp_path / "docs").exists()  # checked before anything was written
 
 
 def test_import_of_a_missing_folder(tmp_path: Path) -> None:
     result = run_import(str(tmp_path / "nope"), str(tmp_path / "docs"))
     assert (result.returncode, result.stderr) == (1, errors.IMPORT_NOT_A_FOLDER.format(path=tmp_path / "nope") + "\n")
+
+
+def test_nav_title_is_the_first_heading_after_front_matter_and_outside_fences(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    page = "---\n# a YAML comment\ndescription: x\n---\n```bash\n# a shell comment\n```\n\n# Real title\n"
+    (content / "1.page.md").write_text(page, encoding="utf-8")
+    (content / "2.code-only.md").write_text("````md\n```\n# inside\n```\n````\n", encoding="utf-8")
+    assert import_docus(content, tmp_path / "docs").nav == [
+        {"Real title": "page.md"},
+        {"Code only": "code-only.md"},
+    ]
+
+
+def content_tree(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    content = tmp_path / "content"
+    for name, data in files.items():
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_bytes(data)
+    return content
+
+
+def test_import_refuses_to_write_over_existing_files_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = content_tree(tmp_path, {"1.a.md": b"# A\n", "2.b.md": b"# B\n", "3.c.md": b"# C\n"})
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "b.md").write_text("mine", encoding="utf-8")
+    (out / "c.md").write_text("mine too", encoding="utf-8")
+    assert main(["import", str(content), str(out)]) == 1
+    files = f"  {out / 'b.md'}\n  {out / 'c.md'}"
+    assert capsys.readouterr().err == errors.IMPORT_WOULD_OVERWRITE.format(files=files) + "\n"
+    assert sorted(path.name for path in out.iterdir()) == ["b.md", "c.md"]
+    assert (out / "b.md").read_text(encoding="utf-8") == "mine"
+
+
+def test_import_of_a_page_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = content_tree(tmp_path, {"1.a.md": b"# A\n", "2.b.md": b"# B\n\xff\n"})
+    assert main(["import", str(content), str(tmp_path / "docs")]) == 1
+    message = errors.FILE_PROBLEM.format(path=content / "2.b.md", reason=NOT_UTF8)
+    assert capsys.readouterr().err == message + "\n"
+    assert not (tmp_path / "docs").exists()
+
+
+def test_import_with_a_nav_file_in_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = content_tree(tmp_path, {"1.a.md": b"# A\n"})
+    nav_file = tmp_path / "missing" / "nav.yml"
+    assert main(["import", str(content), str(tmp_path / "docs"), "--nav-file", str(nav_file)]) == 1
+    message = errors.FILE_PROBLEM.format(path=nav_file, reason="No such file or directory")
+    assert capsys.readouterr().err == message + "\n"
+    assert not (tmp_path / "docs").exists()

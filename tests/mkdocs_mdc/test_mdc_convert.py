@@ -83,6 +83,22 @@ CASES = {
             Body.
         """,
     ),
+    "title-slot-with-a-comment-and-blank-lines": (
+        """
+        ::alert{type="tip"}
+        #title
+        <!-- shown on hover in Docus -->
+
+        Pro tip
+        #default
+        Body.
+        ::
+        """,
+        """
+        !!! tip "Pro tip"
+            Body.
+        """,
+    ),
     "code-group-linked-tabs": (
         """
         ::code-group

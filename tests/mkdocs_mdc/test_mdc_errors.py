@@ -9,6 +9,7 @@ import pytest
 from mkdocs_mdc import MdcError, convert, errors, iter_fences
 from mkdocs_mdc.components import COMPONENTS, INLINE_COMPONENTS
 from mkdocs_mdc.icons import DEFAULT_FALLBACK_ICON
+from mkdocs_mdc.parser import Raw, _describe
 
 KNOWN = ", ".join(sorted(COMPONENTS))
 COLORS = ", ".join(sorted(COMPONENTS["alert"].choices["type"]))
@@ -121,10 +122,22 @@ CASES = {
         2,
         errors.UNCLOSED_YAML_PROPS.format(name="card"),
     ),
-    "unparsable-yaml-props": (
-        "::card\n---\ntitle: [x\n---\n::\n",
-        2,
-        None,  # the YAML library words the reason; the prefix is ours
+    "unparsable-yaml-props-names-the-page-line": (
+        "# T\n\n::card\n---\ntitle: ok\nicon: a: b\n---\n::\n",
+        6,
+        errors.UNPARSABLE_YAML_PROPS.format(name="card", reason="mapping values are not allowed here"),
+    ),
+    "impossible-date-in-yaml-props": (
+        "::card\n---\ntitle: Docs\nupdated: 2024-02-30\n---\n::\n",
+        3,
+        errors.UNPARSABLE_YAML_PROPS.format(name="card", reason="day is out of range for month"),
+    ),
+    "impossible-date-in-bound-prop": (
+        "::note{:title='2024-02-30'}\nx\n::\n",
+        1,
+        errors.UNPARSABLE_PROPS.format(
+            text="{:title='2024-02-30'}", reason=errors.BOUND_PROP_NOT_DATA.format(key="title", value="2024-02-30")
+        ),
     ),
     "yaml-props-not-mapping": (
         "::card\n---\n- x\n---\n::\n",
@@ -151,6 +164,11 @@ CASES = {
         3,
         errors.SLOT_NOT_INLINE.format(slot="title", name="note", found="a code fence"),
     ),
+    "fence-in-summary-slot": (
+        "::callout\n#summary\nClick me\n```bash\necho hi\n```\n#content\nBody text\n::\n",
+        4,
+        errors.SLOT_NOT_INLINE.format(slot="summary", name="callout", found="a code fence"),
+    ),
     "code-group-fence-without-title": (
         "::code-group\n```\nx\n```\n::\n",
         2,
@@ -160,16 +178,17 @@ CASES = {
 
 
 @pytest.mark.parametrize(("source", "line", "message"), CASES.values(), ids=CASES.keys())
-def test_error(source: str, line: int, message: str | None) -> None:
+def test_error(source: str, line: int, message: str) -> None:
     with pytest.raises(MdcError) as converted:
         convert(source, "docs/page.md")
-    if message is None:
-        assert str(converted.value).startswith(f"docs/page.md:{line}: unparsable YAML props of 'card': ")
-    else:
-        assert str(converted.value) == f"docs/page.md:{line}: {message}"
+    assert str(converted.value) == f"docs/page.md:{line}: {message}"
     with pytest.raises(MdcError) as listed:
         iter_fences(source, "docs/page.md")
     assert str(listed.value) == str(converted.value)
+
+
+def test_a_comment_is_described_as_one() -> None:
+    assert _describe(Raw(1, ("<!-- note -->",), comment=True)) == "an HTML comment"
 
 
 def test_first_line_offsets_error_lines() -> None:

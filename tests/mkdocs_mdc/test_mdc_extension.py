@@ -52,6 +52,15 @@ def test_markdown_with_only_this_extension_renders_mdc(in_tmp: Path) -> None:
     assert list((in_tmp / ".cache" / "plugin" / "mdc").glob("icons-*/heroicons/home.svg"))
 
 
+def test_code_group_renders_as_tabs_of_code_when_fenced_code_is_listed_first(in_tmp: Path) -> None:
+    """fenced_code registers a processor of superfences' name; the extension still adds superfences."""
+    source = "::code-group\n```bash [pip]\npip install aiohttp\n```\n```bash [uv]\nuv add aiohttp\n```\n::\n"
+    html = markdown.markdown(source, extensions=["fenced_code", "mkdocs_mdc"])
+    assert '<label for="__tabbed_1_2">uv</label>' in html
+    assert html.count('<div class="highlight"><pre>') == 2
+    assert "<p><code>" not in html
+
+
 def test_icons_resolve_when_emoji_is_listed_after_the_extension(in_tmp: Path) -> None:
     emoji_config = {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg}
     html = markdown.markdown(
