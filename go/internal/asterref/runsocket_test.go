@@ -89,12 +89,14 @@ func noReference(t *testing.T) {
 }
 
 func TestSocketPathIsServesForALoopbackBridge(t *testing.T) {
-	t.Setenv("XDG_RUNTIME_DIR", "/run/user/1000")
+	runtimeDir := t.TempDir() // only joined into paths: nothing is opened there
+	t.Setenv("XDG_RUNTIME_DIR", runtimeDir)
+	sockets := filepath.Join(runtimeDir, "aster-ref")
 	for bridgeURL, want := range map[string]string{
-		"http://localhost:8080":  "/run/user/1000/aster-ref/8080.sock",
-		"http://LOCALHOST:08080": "/run/user/1000/aster-ref/8080.sock",
-		"http://127.0.0.1:9000/": "/run/user/1000/aster-ref/9000.sock",
-		"http://[::1]:9000":      "/run/user/1000/aster-ref/9000.sock",
+		"http://localhost:8080":  filepath.Join(sockets, "8080.sock"),
+		"http://LOCALHOST:08080": filepath.Join(sockets, "8080.sock"),
+		"http://127.0.0.1:9000/": filepath.Join(sockets, "9000.sock"),
+		"http://[::1]:9000":      filepath.Join(sockets, "9000.sock"),
 		"http://example.com:80":  "",
 		"http://10.0.0.1:8080":   "",
 		"http://localhost":       "",
